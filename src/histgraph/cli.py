@@ -1,0 +1,165 @@
+"""The ``histgraph`` command: a thin click layer over the library.
+
+Each command parses its options, calls one library function, and prints. Errors
+the user can fix are printed as one clear message with what to do, and the
+command exits non-zero (2 for unreadable input, 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Settings, load_settings
+from .errors import HistgraphError
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    base = dict(ctx.obj or {})
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return load_settings(base, environ=os.environ)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a :class:`HistgraphError` as one message and exit with its code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HistgraphError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="histgraph")
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Project folder holding data/, queries/, shapes/ (default: the current folder).",
+)
+@click.option("--base-iri", help="Base IRI for minted identifiers (default https://histgraph.example.org/).")
+@click.option(
+    "--build-dir", type=click.Path(file_okay=False), help="Where builds are written (default: PROJECT/build)."
+)
+@click.pass_context
+def main(ctx: click.Context, project_dir: str | None, base_iri: str | None, build_dir: str | None) -> None:
+    """Publish historical documents as source-faithful knowledge graphs.
+
+    Typical use, in a project folder: `histgraph build`, then `histgraph serve`.
+    Settings come from defaults, histgraph.toml, HISTGRAPH_* variables and flags,
+    in that order.
+    """
+    ctx.obj = {
+        k: v
+        for k, v in {"project_dir": project_dir, "base_iri": base_iri, "build_dir": build_dir}.items()
+        if v is not None
+    }
+
+
+@main.command()
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (not for publishing).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@handle_errors
+def build(ctx: click.Context, no_validate: bool, as_json: bool) -> None:
+    """Build the dataset: read, anchor, validate, and switch to the new build atomically.
+
+    With violations nothing is written over the last good build. Same input gives
+    a byte-identical dataset (build/current/dataset.nq and dataset.trig).
+    """
+    from .build import build as run_build
+    from .build import progress_total
+
+    settings = _settings(ctx)
+    with click.progressbar(
+        length=progress_total(settings), label="reading", file=sys.stderr, show_pos=True
+    ) as bar:
+        result = run_build(settings, validate=not no_validate, progress=lambda _n: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(result.summary, indent=1, sort_keys=True))
+        return
+    click.echo(format_summary(result.summary, str(result.path), result.reused))
+
+
+def format_summary(summary: dict[str, Any], path: str, reused: bool) -> str:
+    """The build summary as lines a curator reads at a glance."""
+    lines = [
+        f"build {summary['build_id']} {'(unchanged, reused)' if reused else 'written'} at {path}",
+        f"  {summary['triples']} triples in {summary['named_graphs']} named graphs",
+        f"  documents: {', '.join(summary['documents']) or 'none'}",
+        f"  anchors: {summary['anchors']['facts']} facts, {summary['anchors']['mentions']} mentions",
+        f"  consistency flags: {summary['flags']}",
+    ]
+    if "validation" in summary:
+        v = summary["validation"]
+        lines.append(f"  validation: {v['violations']} violations, {v['warnings']} warnings")
+    lines.append("  instances per class:")
+    for cls, count in sorted(summary["classes"].items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"    {count:6d}  {_short(cls)}")
+    return "\n".join(lines)
+
+
+def _short(iri: str) -> str:
+    from .vocab import PREFIXES
+
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True
+)
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@click.pass_context
+@handle_errors
+def query(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: str, list_only: bool) -> None:
+    """Run the named query NAME from queries/ on the current build.
+
+    Example: histgraph query options-with-claims --format csv
+    """
+    from .queries import get_query, load_queries, run_query
+    from .results import to_csv, to_json, to_table
+    from .store import SelectResult, open_store
+
+    settings = _settings(ctx)
+    queries = load_queries(settings.queries_dir)
+    if list_only or name is None:
+        for q in queries.values():
+            args = " ".join(f"[{p.name}={p.type}]" if not p.required else f"{p.name}={p.type}" for p in q.params)
+            click.echo(f"{q.name:32s} {q.summary}{'  ' + args if args else ''}")
+        return
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write --param KEY=VALUE", param_hint="--param")
+        values[key.strip()] = value
+    result = run_query(open_store(settings), get_query(queries, name), values)
+    if isinstance(result, bool):
+        click.echo(json.dumps({"head": {}, "boolean": result}) if fmt == "json" else str(result).lower())
+    elif isinstance(result, SelectResult):
+        writer = {"table": to_table, "csv": to_csv, "json": to_json}.get(fmt)
+        click.echo(writer(result) if writer else to_csv(result, "\t"), nl=fmt in {"table", "json"})
+    else:
+        click.echo(result.serialize(format="turtle"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,160 @@
+"""Settings, layered: defaults, a config file, ``HISTGRAPH_*`` variables, CLI flags.
+
+Nothing here runs at import time; :func:`load_settings` is called by the CLI and
+by :func:`histgraph.web.create_app`, with the environment passed in explicitly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import HistgraphError
+
+DEFAULT_BASE_IRI = "https://histgraph.example.org/"
+CONFIG_FILE_NAME = "histgraph.toml"
+ENV_PREFIX = "HISTGRAPH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that can be configured, with its default.
+
+    Paths are resolved against ``project_dir`` (the folder holding ``data/``,
+    ``queries/``, ``shapes/`` and ``ontology/``).
+    """
+
+    project_dir: Path = field(default_factory=Path.cwd)
+    build_dir: Path | None = None
+    base_iri: str = DEFAULT_BASE_IRI
+    backend: str = "embedded"
+    remote_query_url: str = ""
+    remote_update_url: str = ""
+    remote_store_url: str = ""
+    query_timeout: float = 10.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 100_000
+    max_query_depth: int = 64
+    workers: int = 2
+    host: str = "127.0.0.1"
+    port: int = 5000
+    federation_allowlist: tuple[str, ...] = ()
+    validator: str = "pyshacl"
+    wikidata_endpoint: str = "https://query.wikidata.org/sparql"
+    debug: bool = False
+
+    @property
+    def data_dir(self) -> Path:
+        return self.project_dir / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project_dir / "queries"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.project_dir / "shapes"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_dir / "ontology"
+
+    @property
+    def builds_root(self) -> Path:
+        return self.build_dir if self.build_dir is not None else self.project_dir / "build"
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn a config-file or environment value into the field's type."""
+    kind = _FIELDS[name].type
+    if isinstance(value, str):
+        if "Path" in str(kind):
+            return Path(value).expanduser()
+        if kind == "bool":
+            if value.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if value.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise HistgraphError(f"setting {name!r}: expected true or false, got {value!r}")
+        if kind == "int":
+            try:
+                return int(value)
+            except ValueError:
+                raise HistgraphError(f"setting {name!r}: expected a whole number, got {value!r}")
+        if kind == "float":
+            try:
+                return float(value)
+            except ValueError:
+                raise HistgraphError(f"setting {name!r}: expected a number, got {value!r}")
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+    if kind.startswith("tuple") and isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if "Path" in str(kind) and isinstance(value, str | os.PathLike):
+        return Path(value)
+    return value
+
+
+def _apply(layer: Mapping[str, Any], into: dict[str, Any], origin: str) -> None:
+    for key, value in layer.items():
+        if value is None:
+            continue
+        if key not in _FIELDS:
+            known = ", ".join(sorted(_FIELDS))
+            raise HistgraphError(f"{origin}: unknown setting {key!r}; known settings: {known}")
+        into[key] = _coerce(key, value)
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Build :class:`Settings` from defaults, a config file, the environment and overrides.
+
+    ``overrides`` (CLI flags, test settings) win over ``HISTGRAPH_*`` variables,
+    which win over the config file (``histgraph.toml`` in the project folder, or
+    ``config_file``), which wins over the defaults.
+    """
+    environ = {} if environ is None else environ
+    values: dict[str, Any] = {}
+    overrides = dict(overrides or {})
+    env_layer = {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in _FIELDS
+    }
+    project = overrides.get("project_dir") or env_layer.get("project_dir")
+    project_dir = Path(project) if project else Path.cwd()
+    path = config_file or (
+        Path(environ["HISTGRAPH_CONFIG"]) if "HISTGRAPH_CONFIG" in environ else None
+    )
+    if path is None and (project_dir / CONFIG_FILE_NAME).is_file():
+        path = project_dir / CONFIG_FILE_NAME
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                file_layer = tomllib.load(handle)
+        except FileNotFoundError:
+            raise HistgraphError(f"config file {path} does not exist; check HISTGRAPH_CONFIG")
+        except tomllib.TOMLDecodeError as exc:
+            raise HistgraphError(f"config file {path} is not valid TOML: {exc}")
+        _apply(file_layer.get("histgraph", file_layer), values, str(path))
+    _apply(env_layer, values, "environment")
+    _apply(overrides, values, "settings")
+    values.setdefault("project_dir", project_dir)
+    settings = Settings(**values)
+    if not settings.base_iri.endswith("/"):
+        raise HistgraphError(f"base_iri must end with '/', got {settings.base_iri!r}")
+    if settings.backend not in {"embedded", "remote"}:
+        raise HistgraphError(f"backend must be 'embedded' or 'remote', got {settings.backend!r}")
+    return settings

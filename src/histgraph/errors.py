@@ -1,0 +1,42 @@
+"""Errors histgraph raises for problems a user can fix.
+
+Each carries a message that says what is wrong and what to do; the CLI prints it
+and exits with the error's ``exit_code``.
+"""
+
+from __future__ import annotations
+
+
+class HistgraphError(Exception):
+    """A problem the user can fix; ``str(error)`` says what to do."""
+
+    exit_code = 1
+
+
+class InputError(HistgraphError):
+    """An input file could not be read or parsed (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class AnchorError(HistgraphError):
+    """A quote or mention does not occur in its document's text as written."""
+
+
+class ValidationFailed(HistgraphError):
+    """The data does not conform to the shapes; the build keeps the last good one."""
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(HistgraphError):
+    """A named query is unknown, malformed, or was given a bad parameter."""

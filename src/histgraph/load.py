@@ -1,0 +1,229 @@
+"""Read a project's authoring files into quads, each in its named graph.
+
+The authoring format is described in ``docs/adding-a-document.md``: shared
+authority files, one folder per document (text plus Turtle), link files in TriG,
+and attributed claims from other sources. Parsing uses pyoxigraph, which is fast
+and reports syntax errors with file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import DEFAULT_BASE_IRI
+from .errors import InputError
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TEXT_FILE = re.compile(r"^text(?:\.([a-z]{2,3}))?\.txt$")
+
+
+def graph_iri(name: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
+    """The IRI of the named graph ``name`` (``authorities``, a document id, …)."""
+    return ox.NamedNode(f"{base_iri}graph/{name}")
+
+
+def text_iri(document_id: str, language: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
+    """The IRI of a document's text in ``language``."""
+    return ox.NamedNode(f"{base_iri}id/text/{document_id}-{language}")
+
+
+def document_iri(document_id: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
+    """The IRI of the archival document ``document_id``."""
+    return ox.NamedNode(f"{base_iri}id/document/{document_id}")
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """One language version of a document's text, as read from ``text[.LANG].txt``."""
+
+    document_id: str
+    language: str
+    path: Path
+    content: str
+
+    @property
+    def iri(self) -> ox.NamedNode:
+        return text_iri(self.document_id, self.language)
+
+
+@dataclass
+class SourceData:
+    """Everything read from a project's ``data/`` and ``ontology/`` folders."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    texts: dict[str, list[DocumentText]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def document_ids(self) -> list[str]:
+        return sorted(self.texts)
+
+
+def parse_file(path: Path, graph: ox.NamedNode | None) -> list[ox.Quad]:
+    """Parse one RDF file; triples go to ``graph``, TriG keeps its own graphs.
+
+    Blank nodes are renamed to stable skolem IRIs (file name plus order of
+    appearance) so the same input always builds the same output. Raises
+    :class:`InputError` with file and line on a syntax error.
+    """
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(str(path), f"unknown RDF file extension; use one of {sorted(_FORMATS)}")
+    skolem: dict[str, ox.NamedNode] = {}
+    stem = re.sub(r"[^a-z0-9-]+", "-", str(path.with_suffix("")).lower()).strip("-")[-60:]
+
+    def fix(term):  # type: ignore[no-untyped-def]
+        if isinstance(term, ox.BlankNode):
+            if term.value not in skolem:
+                skolem[term.value] = ox.NamedNode(
+                    f"{DEFAULT_BASE_IRI}.well-known/genid/{stem}-{len(skolem) + 1}"
+                )
+            return skolem[term.value]
+        return term
+
+    quads: list[ox.Quad] = []
+    try:
+        for item in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            target = item.graph_name if isinstance(item, ox.Quad) else ox.DefaultGraph()
+            if isinstance(target, ox.DefaultGraph) and graph is not None:
+                target = graph
+            quads.append(ox.Quad(fix(item.subject), item.predicate, fix(item.object), target))
+    except SyntaxError as exc:
+        raise InputError(str(path), exc.msg, exc.lineno) from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file: {exc.strerror}") from None
+    return quads
+
+
+def read_text(path: Path, document_id: str) -> DocumentText:
+    """Read a document's text file (UTF-8, newlines normalised to ``\\n``)."""
+    match = _TEXT_FILE.match(path.name)
+    language = (match.group(1) if match else None) or "en"
+    try:
+        content = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
+    return DocumentText(document_id, language, path, content.replace("\r\n", "\n"))
+
+
+def _rdf_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in _FORMATS and p.is_file())
+
+
+def document_folders(data_dir: Path) -> list[Path]:
+    """The document folders under ``data/documents``, sorted by id."""
+    root = data_dir / "documents"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_document(folder: Path) -> tuple[list[ox.Quad], list[DocumentText], list[Path]]:
+    """Read one document folder: its texts and its Turtle files, in its own graph."""
+    document_id = folder.name
+    if not _SLUG.match(document_id):
+        raise InputError(
+            str(folder), "a document folder's name must be lower-case letters, digits and hyphens"
+        )
+    texts = [read_text(p, document_id) for p in sorted(folder.glob("text*.txt"))]
+    if not any(t.language == "en" and t.path.name == "text.txt" for t in texts):
+        raise InputError(str(folder), "a document folder needs its text in text.txt (UTF-8)")
+    graph = graph_iri(document_id)
+    quads: list[ox.Quad] = []
+    files = _rdf_files(folder)
+    if not files:
+        raise InputError(str(folder), "a document folder needs document.ttl and facts.ttl")
+    for path in files:
+        quads.extend(parse_file(path, graph))
+    for text in texts:
+        quads.append(ox.Quad(text.iri, ox.NamedNode(_RDF_VALUE), ox.Literal(text.content), graph))
+    return quads, texts, files + [t.path for t in texts]
+
+
+_RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+
+
+def read_project(
+    data_dir: Path,
+    ontology_dir: Path | None = None,
+    *,
+    only_documents: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SourceData:
+    """Read every authoring file of a project into :class:`SourceData`.
+
+    ``only_documents`` limits the documents read (all shared files are always
+    read); ``progress`` is called once per file or document, for progress bars.
+    """
+    if not data_dir.is_dir():
+        raise InputError(str(data_dir), "no data folder here; run histgraph in a project folder")
+    source = SourceData()
+    tick = progress or (lambda _name: None)
+    wanted = set(only_documents) if only_documents is not None else None
+
+    def add(paths: Iterable[Path], graph_for: Callable[[Path], ox.NamedNode | None]) -> None:
+        for path in paths:
+            source.quads.extend(parse_file(path, graph_for(path)))
+            source.files.append(path)
+            tick(path.name)
+
+    if ontology_dir is not None:
+        add(_rdf_files(ontology_dir), lambda _p: graph_iri("ontology"))
+    add(_rdf_files(data_dir / "authorities"), lambda _p: graph_iri("authorities"))
+    add(_rdf_files(data_dir / "links"), lambda _p: graph_iri("provenance"))
+    add(_rdf_files(data_dir / "record"), lambda p: graph_iri(f"record-{p.stem}"))
+    for folder in document_folders(data_dir):
+        if wanted is not None and folder.name not in wanted:
+            continue
+        quads, texts, files = read_document(folder)
+        source.quads.extend(quads)
+        source.texts[folder.name] = texts
+        source.files.extend(files)
+        tick(folder.name)
+    return source
+
+
+def count_inputs(data_dir: Path, ontology_dir: Path | None = None) -> int:
+    """How many progress ticks :func:`read_project` will make (for a progress bar)."""
+    total = len(document_folders(data_dir))
+    for folder in ("authorities", "links", "record"):
+        total += len(_rdf_files(data_dir / folder))
+    if ontology_dir is not None:
+        total += len(_rdf_files(ontology_dir))
+    return total
+
+
+def rebase(quads: Iterable[ox.Quad], base_iri: str) -> Iterator[ox.Quad]:
+    """Rewrite the project's default base IRI to a deployment's ``base_iri``.
+
+    Only minted IRIs (``id/``, ``graph/``, skolem IRIs) move; the ontology's
+    namespace stays, so the vocabulary is the same for every deployment.
+    """
+    if base_iri == DEFAULT_BASE_IRI:
+        yield from quads
+        return
+    prefixes = tuple(DEFAULT_BASE_IRI + p for p in ("id/", "graph/", ".well-known/"))
+
+    def move(term):  # type: ignore[no-untyped-def]
+        if isinstance(term, ox.NamedNode) and term.value.startswith(prefixes):
+            return ox.NamedNode(base_iri + term.value[len(DEFAULT_BASE_IRI) :])
+        return term
+
+    for quad in quads:
+        yield ox.Quad(move(quad.subject), quad.predicate, move(quad.object), move(quad.graph_name))
