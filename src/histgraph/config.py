@@ -152,6 +152,9 @@ def load_settings(
     _apply(env_layer, values, "environment")
     _apply(overrides, values, "settings")
     values.setdefault("project_dir", project_dir)
+    values["project_dir"] = Path(values["project_dir"]).resolve()
+    if values.get("build_dir") is not None:
+        values["build_dir"] = Path(values["build_dir"]).resolve()
     settings = Settings(**values)
     if not settings.base_iri.endswith("/"):
         raise HistgraphError(f"base_iri must end with '/', got {settings.base_iri!r}")

@@ -1,0 +1,53 @@
+"""The web layer: a thin Flask app over the store interface.
+
+:func:`create_app` is the app factory; nothing happens at import time. Each
+feature is a blueprint in its own module and reads what it needs from
+:func:`histgraph.web.context.get_context` — Flask globals stay under ``web/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from ..config import Settings, load_settings
+from ..store import Store
+from .context import HistgraphContext
+
+BLUEPRINT_MODULES = ("home", "assets")
+
+
+def create_app(
+    settings: Settings | Mapping[str, Any] | None = None,
+    *,
+    store: Store | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Flask:
+    """Create the histgraph Flask app.
+
+    ``settings`` is a :class:`Settings` or a mapping of overrides (as a test
+    passes them); ``store`` replaces the one the settings would open (the current
+    build, or the remote endpoint).
+    """
+    if not isinstance(settings, Settings):
+        settings = load_settings(settings or {}, environ=environ or {})
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+        DEBUG=settings.debug,
+        PROPAGATE_EXCEPTIONS=False,
+    )
+    app.extensions["histgraph"] = HistgraphContext.create(settings, store)
+    from importlib import import_module
+
+    from . import errors, security
+
+    for name in BLUEPRINT_MODULES:
+        module = import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.blueprint)
+    errors.register(app)
+    security.register(app)
+    return app

@@ -1,0 +1,44 @@
+"""What every request handler needs: settings, the store, the named queries.
+
+One :class:`HistgraphContext` is made per app by :func:`create_app` and kept in
+``app.extensions``; handlers get it with :func:`get_context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from ..config import Settings
+from ..queries import NamedQuery, load_queries
+from ..store import Store, open_store
+
+
+@dataclass
+class HistgraphContext:
+    """The per-app state: settings, store, named queries, and per-build caches."""
+
+    settings: Settings
+    store: Store
+    queries: Mapping[str, NamedQuery]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, store: Store | None = None) -> HistgraphContext:
+        queries = load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
+        return cls(settings, store if store is not None else open_store(settings), queries)
+
+    def cached(self, key: str, make):  # type: ignore[no-untyped-def]
+        """A value computed once per build (the data only changes at a build)."""
+        full = f"{self.store.version}:{key}"
+        if full not in self.cache:
+            self.cache[full] = make()
+        return self.cache[full]
+
+
+def get_context() -> HistgraphContext:
+    """The context of the app handling the current request."""
+    return current_app.extensions["histgraph"]
