@@ -16,23 +16,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF, XSD
 
 from .config import DEFAULT_BASE_IRI
 from .errors import AnchorError
 from .load import DocumentText, graph_iri
+from .vocab import HG, OA
 
-HG = "https://histgraph.example.org/ontology#"
-OA = "http://www.w3.org/ns/oa#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
-QUOTE = ox.NamedNode(HG + "quote")
-QUOTE_OCCURRENCE = ox.NamedNode(HG + "quoteOccurrence")
-MENTION = ox.NamedNode(HG + "mention")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+XSD_INTEGER = ox.NamedNode(str(XSD.nonNegativeInteger))
+QUOTE = ox.NamedNode(str(HG.quote))
+QUOTE_OCCURRENCE = ox.NamedNode(str(HG.quoteOccurrence))
+MENTION = ox.NamedNode(str(HG.mention))
 CONTEXT_CHARS = 32
 
 
 def _oa(term: str) -> ox.NamedNode:
-    return ox.NamedNode(OA + term)
+    return ox.NamedNode(str(OA[term]))
 
 
 @dataclass(frozen=True)

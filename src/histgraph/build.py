@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from . import anchors as anchoring
 from .config import Settings
 from .errors import HistgraphError, ValidationFailed
 from .load import count_inputs, read_project, rebase
+from .vocab import HG
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-CONSISTENCY_NOTE = "https://histgraph.example.org/ontology#ConsistencyNote"
+RDF_TYPE = str(RDF.type)
+CONSISTENCY_NOTE = str(HG.ConsistencyNote)
 KEEP_BUILDS = 3
 DUMP_NQUADS = "dataset.nq"
 DUMP_TRIG = "dataset.trig"
