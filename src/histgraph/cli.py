@@ -161,5 +161,72 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: st
         click.echo(result.serialize(format="turtle"))
 
 
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", help="Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")
+@click.option("--port", type=int, help="Port to listen on (default 5000).")
+@click.option("--workers", type=int, help="gunicorn worker processes (default 2).")
+@click.option("--timeout", "query_timeout", type=float, help="Time limit per query in seconds (default 10).")
+@click.option("--debug", is_flag=True, default=None, help="Flask's development server, with tracebacks.")
+@click.pass_context
+@handle_errors
+def serve(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    debug: bool | None,
+) -> None:
+    """Serve the current build (or RDF FILES) as a website and SPARQL endpoint.
+
+    With FILES (Turtle, TriG, N-Triples, N-Quads, RDF/XML) their data is served
+    without a build. Example: histgraph serve --port 8000 my-data.ttl
+    """
+    from pathlib import Path
+
+    from .serve import serve as run_server
+
+    settings = _settings(ctx, host=host, port=port, workers=workers, query_timeout=query_timeout, debug=debug)
+    run_server(settings, [Path(f) for f in files], announce=lambda line: click.echo(line, err=True))
+
+
+@main.command()
+@click.option("--to", "url", help="Graph Store Protocol URL of the remote store (default: remote_store_url).")
+@click.pass_context
+@handle_errors
+def publish(ctx: click.Context, url: str | None) -> None:
+    """Load the current build into a remote SPARQL store, one named graph at a time.
+
+    Each graph is PUT to URL?graph=IRI (SPARQL 1.1 Graph Store Protocol), replacing
+    it there. Example: histgraph publish --to http://localhost:7878/store
+    """
+    from .errors import HistgraphError
+    from .publish import graphs_of, publish as run_publish
+
+    settings = _settings(ctx)
+    target = url or settings.remote_store_url
+    if not target:
+        raise HistgraphError("say where to publish: --to URL (or set HISTGRAPH_REMOTE_STORE_URL)")
+    current = settings.builds_root / "current"
+    if not current.exists():
+        raise HistgraphError(f"nothing built yet in {settings.builds_root}; run `histgraph build` first")
+    with click.progressbar(length=len(graphs_of(current)), label="publishing", file=sys.stderr) as bar:
+        result = run_publish(current, target, progress=lambda _g: bar.update(1))
+    click.echo(f"published {result.triples} triples in {result.graphs} graphs to {result.url}")
+
+
+def _add_command_modules() -> None:
+    from importlib import import_module
+
+    from .commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        main.add_command(import_module(f"histgraph.commands.{name}").command)
+
+
+_add_command_modules()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,13 +13,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import HistgraphError
+
+if TYPE_CHECKING:
+    from .answers import Answer, QueryJob
 
 Bindings = Mapping[str, Node]
 
@@ -93,9 +96,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 class EmbeddedStore:
     """A build's pyoxigraph store, opened read-only (many processes may share it)."""
 
-    def __init__(self, store: ox.Store, version: str) -> None:
+    def __init__(self, store: ox.Store, version: str, path: Path | None = None) -> None:
         self._store = store
         self.version = version
+        #: The on-disk store folder (None for an in-memory store); query processes open it.
+        self.path = path
 
     @classmethod
     def open(cls, build_path: Path) -> EmbeddedStore:
@@ -103,7 +108,7 @@ class EmbeddedStore:
         folder = build_path / "store"
         if not folder.is_dir():
             raise HistgraphError(f"no store in {build_path}; run `histgraph build` first")
-        return cls(ox.Store.read_only(str(folder)), build_path.resolve().name)
+        return cls(ox.Store.read_only(str(folder)), build_path.resolve().name, folder.resolve())
 
     @classmethod
     def from_quads(cls, quads: list[ox.Quad], version: str = "memory") -> EmbeddedStore:
@@ -245,6 +250,19 @@ class RemoteStore:
             ) from None
         except Exception as exc:  # SPARQLWrapper raises its own family of errors
             raise HistgraphError(f"the remote store at {self.query_url} refused the query: {exc}") from None
+
+    def execute(self, job: QueryJob, timeout: float | None = None) -> Answer:
+        """Answer an endpoint request: the remote store's answer, capped and re-serialized.
+
+        The query (already checked) is sent form-encoded with the request's graphs;
+        the answer is parsed as it streams in and only ``job.max_rows`` rows are
+        read, so caps, truncation and formats are the same as on the embedded
+        backend whatever the remote server supports. Raises QueryTimeout after
+        ``timeout`` (default ``self.timeout``) seconds in total.
+        """
+        from .remote import execute
+
+        return execute(self.query_url, job, self.timeout if timeout is None else timeout)
 
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
         data = self._query(query, bindings, "json")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 
 def wants_html() -> bool:
@@ -39,4 +39,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error on %s", request.path)
-        return _page(500, InternalServerError.name, "Something went wrong on our side; it has been logged.")
+        return _page(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,243 @@
+"""Checks every query passes before any SPARQL engine sees it.
+
+The endpoint is read-only and makes no outbound request, whatever the query
+says. These checks run on the query text, with ``\\uXXXX`` escapes decoded first
+(SPARQL decodes them before parsing, so ``\\u0053ERVICE`` must count as
+``SERVICE``), and with strings, IRIs and comments recognised so that a word
+inside a literal is not mistaken for a keyword:
+
+* size: the query is at most ``max_request_bytes`` (413);
+* nesting: ``{ ( [`` at most ``max_query_depth`` deep — pyoxigraph's recursive
+  parser crashes the process on a few thousand nested braces (400);
+* read-only: updates and ``LOAD`` are refused (400, pointing to the policy);
+* no federation: ``SERVICE`` is refused unless its IRI is in
+  ``federation_allowlist`` (empty by default) (400).
+
+pyoxigraph 0.5 has no Python API to parse a query into algebra or to switch
+SERVICE off, hence this careful lexical pass. ``FROM`` needs no check: the
+engines used never dereference it (pyoxigraph reads only its own graphs), which
+the test-suite verifies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .errors import HistgraphError
+
+POLICY = "this endpoint is read-only (see docs/sparql.md)"
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_WORD = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.:\u00B7\u00C0-\uFFFF]*|:[\w\-.:\u00B7\u00C0-\uFFFF]*")
+_VARIABLE = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
+_LANGTAG = re.compile(r"@[A-Za-z]+(-[A-Za-z0-9]+)*")
+_OPEN, _CLOSE = "{([", "})]"
+
+
+class QueryRejected(HistgraphError):
+    """A query the endpoint will not run; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Token:
+    """A lexical token: ``kind`` is iri, word, var, string, langtag, punct; ``text`` as written."""
+
+    kind: str
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the checks, with what the endpoint needs to know about it."""
+
+    text: str
+    #: SELECT, ASK, CONSTRUCT or DESCRIBE.
+    form: str
+    #: True when the query names its own dataset with FROM or FROM NAMED.
+    has_dataset: bool
+    #: The SERVICE IRIs it calls (all in the allow-list).
+    services: tuple[str, ...] = field(default=())
+    #: The IRIs of its FROM and FROM NAMED clauses.
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    #: Its PREFIX declarations, ``{"ex": "http://…"}`` (to write readable Turtle answers).
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def decode_escapes(text: str) -> str:
+    r"""``text`` with ``\uXXXX`` and ``\UXXXXXXXX`` escapes decoded, as SPARQL's parser sees it.
+
+    >>> decode_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryRejected(f"invalid escape {match.group(0)!r}: not a Unicode character")
+        return chr(code)
+
+    return _ESCAPE.sub(replace, text)
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just after the string literal opening at ``start``."""
+    quote = text[start : start + 3] if text[start : start + 3] in ('"""', "'''") else text[start]
+    i, n = start + len(quote), len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(quote, i):
+            return i + len(quote)
+        if len(quote) == 1 and text[i] in "\r\n":
+            break
+        i += 1
+    raise QueryRejected(f"unterminated string starting at {_where(text, start)}")
+
+
+def _where(text: str, position: int) -> str:
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` (escapes already decoded), skipping comments and spaces."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end == -1 else end
+        elif ch in "\"'":
+            end = _string_end(text, i)
+            yield Token("string", text[i:end], i)
+            i = end
+        elif ch == "<" and (iri := _IRI.match(text, i)):
+            yield Token("iri", iri.group(0), i)
+            i = iri.end()
+        elif ch == "@" and (tag := _LANGTAG.match(text, i)):
+            yield Token("langtag", tag.group(0), i)
+            i = tag.end()
+        elif ch in "?$" and (var := _VARIABLE.match(text, i)) and var.end() > i + 1:
+            yield Token("var", var.group(0), i)
+            i = var.end()
+        elif word := _WORD.match(text, i):
+            raw = word.group(0)
+            # A name never ends with '.', which is the triple terminator there.
+            trimmed = raw.rstrip(".") or raw
+            yield Token("word", trimmed, i)
+            i += len(trimmed)
+        else:
+            yield Token("punct", ch, i)
+            i += 1
+
+
+def _prefixes(toks: list[Token]) -> dict[str, str]:
+    """PREFIX declarations as ``{"ex:": "http://…"}``."""
+    declared = {}
+    for k, tok in enumerate(toks[:-2]):
+        if tok.kind == "word" and tok.text.upper() == "PREFIX" and toks[k + 2].kind == "iri":
+            declared[toks[k + 1].text] = toks[k + 2].text[1:-1]
+    return declared
+
+
+def _iri_after(toks: list[Token], k: int, prefixes: dict[str, str], skip: str) -> str | None:
+    """The IRI written after the keyword at ``toks[k]`` (past an optional ``skip`` word), if fixed."""
+    k += 1
+    if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == skip:
+        k += 1
+    if k >= len(toks):
+        return None
+    target = toks[k]
+    if target.kind == "iri":
+        return target.text[1:-1]
+    if target.kind == "word" and ":" in target.text:
+        prefix, _, local = target.text.partition(":")
+        if prefix + ":" in prefixes:
+            return prefixes[prefix + ":"] + local
+    return None
+
+
+def check_query(
+    text: str,
+    *,
+    max_bytes: int,
+    max_depth: int,
+    federation_allowlist: tuple[str, ...] = (),
+) -> CheckedQuery:
+    """Check ``text`` and say what kind of query it is; raise :class:`QueryRejected` if unsafe."""
+    if len(text.encode("utf-8")) > max_bytes:
+        raise QueryRejected(
+            f"the query is longer than the limit of {max_bytes} bytes (setting max_request_bytes)",
+            413,
+        )
+    decoded = decode_escapes(text)
+    toks = list(tokens(decoded))
+    depth, deepest = 0, 0
+    for tok in toks:
+        if tok.kind != "punct":
+            continue
+        if tok.text in _OPEN:
+            depth += 1
+            if depth > max_depth:
+                raise QueryRejected(
+                    f"the query nests brackets more than {max_depth} deep at "
+                    f"{_where(decoded, tok.position)} (setting max_query_depth); simplify it"
+                )
+            deepest = max(deepest, depth)
+        elif tok.text in _CLOSE:
+            depth = max(0, depth - 1)
+    words = [(k, t.text.upper()) for k, t in enumerate(toks) if t.kind == "word" and ":" not in t.text]
+    keywords = {w for _, w in words}
+    if keywords & UPDATE_KEYWORDS:
+        # None of these words can appear in a query, only in an update.
+        raise QueryRejected(f"SPARQL Update and LOAD are refused: {POLICY}")
+    form = next((w for _, w in words if w in QUERY_FORMS), None)
+    if form is None:
+        raise QueryRejected("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    prefixes = _prefixes(toks)
+    services = []
+    for k, word in words:
+        if word != "SERVICE":
+            continue
+        iri = _iri_after(toks, k, prefixes, "SILENT")
+        if iri is None or iri not in federation_allowlist:
+            where = _where(decoded, toks[k].position)
+            allowed = ", ".join(federation_allowlist) or "none are allowed here"
+            raise QueryRejected(
+                f"SERVICE (federated query) at {where} is refused: the endpoint makes no "
+                f"outbound requests except to allow-listed services ({allowed}); "
+                "setting federation_allowlist"
+            )
+        services.append(iri)
+    from_graphs, from_named = [], []
+    for k, word in words:
+        if word == "FROM":
+            iri = _iri_after(toks, k, prefixes, "NAMED")
+            if iri is None:
+                raise QueryRejected(f"FROM at {_where(decoded, toks[k].position)} needs an IRI")
+            named = toks[k + 1].text.upper() == "NAMED"
+            (from_named if named else from_graphs).append(iri)
+    short = {name.rstrip(":"): iri for name, iri in prefixes.items() if name.rstrip(":")}
+    return CheckedQuery(
+        decoded, form, "FROM" in keywords, tuple(services), tuple(from_graphs), tuple(from_named), short
+    )
+
+
+__all__ = ["CheckedQuery", "QueryRejected", "check_query", "decode_escapes", "tokens"]

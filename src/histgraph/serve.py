@@ -1,0 +1,150 @@
+"""``histgraph serve``: the web app under gunicorn (or Flask's dev server with ``--debug``).
+
+Like ``oxigraph serve`` or ``datasette``, ``histgraph serve FILE...`` publishes
+any RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML) without a build: they
+are loaded into a temporary on-disk store that every worker opens read-only;
+quads keep their graph, and the triples of a file go to a graph named after the
+file (its ``file:`` IRI). No validation, no anchors: it serves what it is given.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from .config import Settings
+from .errors import HistgraphError, InputError
+from .store import EmbeddedStore
+
+#: File extensions served by ``serve FILE...`` and their formats.
+FILE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def load_files(paths: Sequence[Path], root: Path) -> Path:
+    """Load RDF ``paths`` into a new store under ``root``; return the folder holding ``store/``.
+
+    The folder is named after a hash of the files' names and bytes, which
+    becomes the served data's version (and so its ETags).
+    """
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.suffix.lower() not in FILE_FORMATS:
+            known = ", ".join(sorted(FILE_FORMATS))
+            raise InputError(str(path), f"unknown RDF file type; expected one of {known}")
+        digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
+    folder = root / f"files-{digest.hexdigest()[:12]}"
+    folder.mkdir(parents=True)
+    store = ox.Store(str(folder / "store"))
+    for path in paths:
+        rdf_format = FILE_FORMATS[path.suffix.lower()]
+        graph = None if rdf_format.supports_datasets else ox.NamedNode(path.resolve().as_uri())
+        try:
+            store.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph)
+        except SyntaxError as exc:
+            raise InputError(str(path), f"not valid {rdf_format.name}: {exc}") from None
+    store.flush()
+    del store  # releases the write lock, so workers can open it read-only
+    return folder
+
+
+@contextmanager
+def served_store(settings: Settings, files: Sequence[Path]) -> Iterator[Path | None]:
+    """The folder of the store to serve: the given files' (temporary), the current build, or None for remote."""
+    if files:
+        with tempfile.TemporaryDirectory(prefix="histgraph-serve-") as root:
+            yield load_files(files, Path(root))
+        return
+    if settings.backend == "remote":
+        yield None
+        return
+    current = settings.builds_root / "current"
+    if not (current / "store").is_dir():
+        raise HistgraphError(
+            f"nothing built yet in {settings.builds_root}: run `histgraph build` first, "
+            "or serve RDF files directly with `histgraph serve FILE...`"
+        )
+    yield current.resolve()
+
+
+def app_factory(settings: Settings, folder: Path | None) -> Callable[[], Flask]:
+    """A function making the app; each gunicorn worker calls it after the fork."""
+    from .web import create_app
+
+    def make() -> Flask:
+        store = EmbeddedStore.open(folder) if folder is not None else None
+        return create_app(settings, store=store)
+
+    return make
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python, with our options instead of its command line."""
+
+    def __init__(self, make_app: Callable[[], Flask], options: dict[str, Any]) -> None:
+        self._make_app = make_app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self._make_app()
+
+
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    """gunicorn settings derived from ours."""
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
+        "worker_class": "sync",
+        # gunicorn kills a worker silent for this long; a query is stopped well before.
+        "timeout": int(settings.query_timeout * 2 + 30),
+        "graceful_timeout": 10,
+        # The longest request line gunicorn allows; longer queries must be POSTed.
+        "limit_request_line": 8190,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "histgraph",
+    }
+
+
+def _probe(make_app: Callable[[], Flask]) -> None:
+    """Make the app once, to fail here with a clear message rather than in every worker."""
+    executor = make_app().extensions["histgraph.executor"]
+    if hasattr(executor, "close"):
+        executor.close()
+    # Nothing of the probe (an open store) must be inherited by the forked workers.
+    gc.collect()
+
+
+def serve(settings: Settings, files: Sequence[Path] = (), announce: Callable[[str], None] = print) -> None:
+    """Serve the current build (or ``files``) until interrupted."""
+    with served_store(settings, files) as folder:
+        make_app = app_factory(settings, folder)
+        _probe(make_app)
+        what = ", ".join(map(str, files)) if files else (str(folder) if folder else settings.remote_query_url)
+        url = f"http://{settings.host}:{settings.port}/"
+        announce(f"serving {what} at {url} (SPARQL: {url}sparql, editor: {url}editor); Ctrl-C stops")
+        if settings.debug:
+            make_app().run(settings.host, settings.port, debug=True, use_reloader=False, threaded=True)
+        else:
+            GunicornServer(make_app, gunicorn_options(settings)).run()

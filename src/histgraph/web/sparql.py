@@ -1,0 +1,255 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, read-only and time-limited.
+
+The handler parses the protocol request, runs :func:`histgraph.safety.check_query`,
+and hands a :class:`~histgraph.answers.QueryJob` to the app's executor: a
+:class:`~histgraph.isolation.QueryPool` for the embedded store, or the
+:class:`~histgraph.store.RemoteStore` itself. Browsers asking for ``/sparql``
+with no query get the query editor; programs get the Service Description.
+:func:`answer` is shared with the named-query API so both answer alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol
+
+from flask import Blueprint, Response, abort, current_app, request
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge, ServiceUnavailable
+
+from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
+from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
+from ..isolation import QueryPool, store_source
+from ..safety import CheckedQuery, QueryRejected, check_query
+from ..store import EmbeddedStore
+from .context import HistgraphContext, get_context
+from .errors import wants_html
+
+blueprint = Blueprint("sparql", __name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+READ_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+EXPOSED_HEADERS = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows"
+
+
+class Executor(Protocol):
+    """Runs a checked job within a time limit: a query pool or a remote store."""
+
+    def execute(self, job: QueryJob, timeout: float) -> Answer: ...
+
+
+@blueprint.record_once
+def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
+    """One executor per app; query processes start lazily in each web worker."""
+    context: HistgraphContext = state.app.extensions["histgraph"]
+    store = context.store
+    if isinstance(store, EmbeddedStore):
+        source = store_source(store.path, store.native)
+        executor: Executor = QueryPool(source, context.settings.query_processes)
+    else:
+        executor = store  # type: ignore[assignment]  # RemoteStore.execute
+    state.app.extensions["histgraph.executor"] = executor
+    state.app.extensions["histgraph.answers"] = AnswerCache(context.settings.answer_cache_bytes)
+
+
+def get_executor() -> Executor:
+    """The executor of the app handling the current request."""
+    return current_app.extensions["histgraph.executor"]
+
+
+@blueprint.after_request
+def cors(response: Response) -> Response:
+    """Anyone may read: allow cross-origin GET and POST, and expose our headers."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    return response
+
+
+def preflight() -> Response:
+    """Answer a CORS preflight for a read (a POST with a SPARQL body triggers one)."""
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = ", ".join(READ_METHODS)
+    return response
+
+
+def _refuse_update() -> None:
+    raise MethodNotAllowed(
+        valid_methods=READ_METHODS,
+        description="SPARQL Update (and LOAD) is refused on this endpoint: it is read-only "
+        "by design. Build the data with `histgraph build`; see docs/sparql.md.",
+    )
+
+
+def _read_request(max_bytes: int) -> tuple[str | None, list[str], list[str]]:
+    """The query text and the protocol's graph lists, whichever way they were sent."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise RequestEntityTooLarge(
+            f"the request is larger than the limit of {max_bytes} bytes (setting max_request_bytes)"
+        )
+    params = request.args
+    if "update" in params:
+        _refuse_update()
+    queries = params.getlist("query")
+    if request.method == "POST":
+        media = request.mimetype
+        if media == "application/x-www-form-urlencoded":
+            params = request.form
+            if "update" in params:
+                _refuse_update()
+            queries = params.getlist("query")
+        elif media == "application/sparql-query":
+            queries = [request.get_data(as_text=True)]
+        elif media == "application/sparql-update":
+            _refuse_update()
+        else:
+            abort(
+                415,
+                description=f"a SPARQL query is POSTed as application/x-www-form-urlencoded "
+                f"(query=…) or application/sparql-query, not {media or 'an untyped body'}",
+            )
+    if len(queries) > 1:
+        abort(400, description="give exactly one query parameter")
+    defaults = params.getlist("default-graph-uri") or request.args.getlist("default-graph-uri")
+    named = params.getlist("named-graph-uri") or request.args.getlist("named-graph-uri")
+    return (queries[0] if queries else None), defaults, named
+
+
+def check(text: str) -> CheckedQuery:
+    """:func:`check_query` with the app's limits; a refusal becomes its HTTP error."""
+    settings = get_context().settings
+    try:
+        return check_query(
+            text,
+            max_bytes=settings.max_request_bytes,
+            max_depth=settings.max_query_depth,
+            federation_allowlist=settings.federation_allowlist,
+        )
+    except QueryRejected as exc:
+        abort(exc.status, description=str(exc))
+
+
+def choose_format(kinds: str) -> Format:
+    """The format from a ``format`` parameter (for links) or else the Accept header."""
+    name = request.values.get("format")
+    if name:
+        chosen = by_name(name, kinds)
+        if chosen is None:
+            offered = ", ".join(f.name for f in formats_for(kinds))
+            abort(400, description=f"unknown format {name!r} for this answer; one of: {offered}")
+        return chosen
+    chosen = negotiate(request.headers.get("Accept"), kinds)
+    if chosen is None:
+        abort(
+            406,
+            description="none of the types in your Accept header can carry this answer; "
+            f"available: {', '.join(media_types(kinds))}",
+        )
+    return chosen
+
+
+def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = ()) -> Response:  # type: ignore[assignment]
+    """Run a checked query and make the response: negotiated, capped, cacheable, CORS."""
+    context = get_context()
+    settings = context.settings
+    kind = RESULTS if checked.form in {"SELECT", "ASK"} else GRAPH
+    fmt = choose_format(kind)
+    if not defaults and not named and checked.has_dataset:
+        # The query's own FROM clauses, sent the protocol's way: a store serving the
+        # union as its default graph (as ours do) would otherwise ignore them.
+        defaults, named = checked.from_graphs, checked.from_named
+    job = QueryJob(
+        checked.text,
+        checked.form,
+        fmt.name,
+        settings.max_rows,
+        tuple(defaults),
+        tuple(named),
+        checked.has_dataset,
+        checked.prefixes,
+    )
+    etag = _etag(context, job)
+    if etag and request.method in {"GET", "HEAD"} and etag in request.if_none_match:
+        return _with_cache_headers(Response(status=304), etag)
+    cache: AnswerCache = current_app.extensions["histgraph.answers"]
+    result = cache.get(etag) if etag else None
+    try:
+        if result is None:
+            result = get_executor().execute(job, settings.query_timeout)
+            if etag:
+                cache.put(etag, result)
+    except QueryRejected as exc:
+        abort(exc.status, description=str(exc))
+    except QueryTimeout as exc:
+        raise ServiceUnavailable(description=str(exc), retry_after=5) from None
+    except BackendFailed as exc:
+        abort(502, description=str(exc))
+    response = Response(result.body, content_type=fmt.content_type)
+    response.headers["X-Histgraph-Rows"] = str(result.rows)
+    if result.truncated:
+        response.headers["X-Histgraph-Truncated"] = "true"
+    return _with_cache_headers(response, etag)
+
+
+def _etag(context: HistgraphContext, job: QueryJob) -> str | None:
+    """A strong ETag for this answer of this build; None when the data's version is unknown."""
+    if not isinstance(context.store, EmbeddedStore):
+        return None
+    key = repr((context.store.version, job.text, job.format, job.max_rows, job.default_graphs, job.named_graphs))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _with_cache_headers(response: Response, etag: str | None) -> Response:
+    response.headers["Vary"] = "Accept"
+    if etag:
+        response.set_etag(etag)
+        # Stored by caches but revalidated: a revalidation is a 304 that runs no query.
+        response.headers["Cache-Control"] = "public, no-cache"
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/sparql", methods=READ_METHODS)
+def endpoint():  # type: ignore[no-untyped-def]
+    """The SPARQL 1.1 Protocol: query by GET, by form POST or by a sparql-query POST."""
+    if request.method == "OPTIONS":
+        return preflight()
+    text, defaults, named = _read_request(get_context().settings.max_request_bytes)
+    if text is None:
+        if request.method == "POST":
+            abort(400, description="no query: send query=… or a body of type application/sparql-query")
+        if wants_html() and "editor.index" in current_app.view_functions:
+            return current_app.view_functions["editor.index"]()
+        return service_description()
+    return answer(check(text), defaults, named)
+
+
+def service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in a negotiated RDF format."""
+    settings = get_context().settings
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", W3C_FORMATS)
+    service, dataset = BNode(), BNode()
+    endpoint_iri = URIRef(request.base_url)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint_iri))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.federation_allowlist:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    for fmt in formats_for((RESULTS, GRAPH)):
+        graph.add((service, SD.resultFormat, W3C_FORMATS[fmt.w3c]))
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, BNode()))
+    fmt = choose_format(GRAPH)
+    body = graph.serialize(format=fmt.rdflib or "turtle")
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,85 @@
+"""`histgraph publish --to URL`: a build's graphs PUT into a real `oxigraph serve`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+import os
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from histgraph.cli import main
+
+from .servers import FIXTURE_DATA, SPARQL_FIXTURES, free_port, oxigraph_server
+
+pytestmark = pytest.mark.server
+
+
+def fake_build(build_dir: Path) -> Path:
+    """A build folder as `histgraph build` leaves it (only dataset.nq is read), linked as current."""
+    build = build_dir / "builds" / "b1"
+    build.mkdir(parents=True)
+    quads = list(ox.parse(path=str(FIXTURE_DATA), format=ox.RdfFormat.TRIG))
+    ox.serialize(quads, str(build / "dataset.nq"), ox.RdfFormat.N_QUADS)
+    os.symlink(build, build_dir / "current")
+    return build
+
+
+def graph_counts(url: str) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    request = urllib.request.Request(
+        f"{url}/query?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+def test_publish_puts_every_graph(tmp_path: Path) -> None:
+    """Protects publishing: each named graph arrives whole, and publishing again replaces, not adds."""
+    fake_build(tmp_path / "build")
+    args = ["--project", str(SPARQL_FIXTURES), "--build-dir", str(tmp_path / "build"), "publish"]
+    with oxigraph_server(tmp_path, data=None) as url:
+        result = CliRunner().invoke(main, [*args, "--to", f"{url}/store"])
+        assert result.exit_code == 0, result.output
+        assert "in 3 graphs" in result.output
+        expected = Counter(q.graph_name.value for q in ox.parse(path=str(FIXTURE_DATA), format=ox.RdfFormat.TRIG))
+        assert len(expected) == 3
+        assert graph_counts(url) == expected
+        again = CliRunner().invoke(main, args, env={"HISTGRAPH_REMOTE_STORE_URL": f"{url}/store"})
+        assert again.exit_code == 0, again.output
+        assert graph_counts(url) == expected
+
+
+def test_publish_to_nowhere_is_a_clear_error(tmp_path: Path) -> None:
+    """Protects the error a curator sees when the store is not running."""
+    fake_build(tmp_path / "build")
+    args = ["--project", str(SPARQL_FIXTURES), "--build-dir", str(tmp_path / "build"), "publish"]
+    result = CliRunner().invoke(main, [*args, "--to", f"http://127.0.0.1:{free_port()}/store"])
+    assert result.exit_code == 1
+    assert "could not reach" in result.output and "is the store running?" in result.output
+
+
+def test_publish_to_a_read_only_store_is_a_clear_error(tmp_path: Path) -> None:
+    """Protects the error when the URL refuses writes: status and what URL is expected."""
+    fake_build(tmp_path / "build")
+    args = ["--project", str(SPARQL_FIXTURES), "--build-dir", str(tmp_path / "build"), "publish"]
+    with oxigraph_server(tmp_path, read_only=True) as url:
+        result = CliRunner().invoke(main, [*args, "--to", f"{url}/store"])
+    assert result.exit_code == 1
+    assert "refused graph" in result.output
+
+
+def test_publish_without_build(tmp_path: Path) -> None:
+    """Protects the first-run message when there is nothing to publish."""
+    result = CliRunner().invoke(
+        main, ["--project", str(SPARQL_FIXTURES), "--build-dir", str(tmp_path), "publish", "--to", "http://x/store"]
+    )
+    assert result.exit_code == 1
+    assert "histgraph build" in result.output
