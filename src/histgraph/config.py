@@ -41,11 +41,21 @@ class Settings:
     max_request_bytes: int = 100_000
     max_query_depth: int = 64
     workers: int = 2
+    query_processes: int = 1
+    answer_cache_bytes: int = 16_000_000
     host: str = "127.0.0.1"
     port: int = 5000
     federation_allowlist: tuple[str, ...] = ()
     validator: str = "pyshacl"
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
+    wikidata_contact: str = ""
+    wikidata_timeout: float = 30.0
+    wikidata_retries: int = 4
+    wikidata_max_wait: float = 120.0
+    wikidata_backoff: float = 2.0
+    wikidata_cache_dir: Path | None = None
+    commons_api_url: str = "https://commons.wikimedia.org/w/api.php"
+    reviewer: str = ""
     debug: bool = False
 
     @property

@@ -1,0 +1,166 @@
+"""Pictures of the graph: the network, the timeline, the map, and downloads of exports.
+
+Thin handlers over :mod:`histgraph.network`, :mod:`histgraph.timeline`,
+:mod:`histgraph.geo` and :mod:`histgraph.export`. Pages carry no data inline (the
+Content-Security-Policy forbids inline scripts): the scripts in ``static/`` read
+the JSON endpoints named in ``data-src`` attributes. Everything is computed once
+per build and cached.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+
+from ..errors import HistgraphError
+from ..export import FORMATS, export
+from ..geo import SNAPSHOT_GRAPH, map_json, place_points
+from ..network import KIND_STYLES, KINDS, MODALITIES, extract_network
+from ..timeline import extract_timeline
+from .context import get_context
+
+blueprint = Blueprint("views", __name__)
+
+#: Download name -> export format; the names are what a user's browser saves.
+DOWNLOADS = {
+    "network.gexf": "gexf",
+    "network.graphml": "graphml",
+    "network-nodes.csv": "nodes-csv",
+    "network-edges.csv": "edges-csv",
+    "timeline-timelinejs.json": "timelinejs",
+    "network.svg": "svg",
+    "network.png": "png",
+    "network.dot": "dot",
+}
+MAX_DEPTH = 3
+
+
+def _network():  # type: ignore[no-untyped-def]
+    context = get_context()
+    return context.cached("views-network", lambda: extract_network(context.store))
+
+
+def _focus_iri() -> str | None:
+    focus = request.args.get("focus")
+    if focus is None:
+        return None
+    if not focus.startswith(("http://", "https://")) or any(c in focus for c in '<>" {}|\\^`'):
+        abort(400, description="focus must be an http(s) IRI")
+    return focus
+
+
+def _depth() -> int:
+    try:
+        depth = int(request.args.get("depth", "1"))
+    except ValueError:
+        abort(400, description="depth must be a whole number")
+    if not 1 <= depth <= MAX_DEPTH:
+        abort(400, description=f"depth must be between 1 and {MAX_DEPTH}")
+    return depth
+
+
+def _downloads() -> list[tuple[str, str]]:
+    return [(name, url_for("views.download", name=name)) for name in DOWNLOADS]
+
+
+@blueprint.route("/network")
+def network():  # type: ignore[no-untyped-def]
+    """The network page: the whole graph, or one entity's neighbourhood with ``?focus=IRI``."""
+    focus = _focus_iri()
+    if focus is None:
+        src = url_for("views.network_json")
+    else:
+        src = url_for("views.network_json", focus=focus, depth=_depth())
+    graph = _network()
+    return render_template(
+        "network.html",
+        src=src,
+        focus=focus,
+        focus_label=graph.nodes[focus].label if focus in graph.nodes else None,
+        kinds=[(k, KIND_STYLES[k]) for k in KINDS],
+        modalities=list(MODALITIES.values()),
+        downloads=_downloads(),
+        node_count=len(graph.nodes),
+        edge_count=len(graph.edges),
+    )
+
+
+@blueprint.route("/network.json")
+def network_json():  # type: ignore[no-untyped-def]
+    """Nodes and edges as JSON (``?focus=IRI&depth=1`` for one entity's neighbourhood)."""
+    context = get_context()
+    graph = _network()
+    focus = _focus_iri()
+    if focus is None:
+        return jsonify(context.cached("views-network-json", lambda: graph.to_json(context.settings.base_iri)))
+    if focus not in graph.nodes:
+        # Entity pages embed this for every entity; time-spans, notes and the like are not
+        # drawn, which is an answer ("nothing around it"), not an error.
+        empty = graph.neighbourhood(focus, 0).to_json(context.settings.base_iri, focus=focus)
+        empty["note"] = "not drawn in the network (only people, groups, events, plans, options, places…)"
+        return jsonify(empty)
+    return jsonify(graph.neighbourhood(focus, _depth()).to_json(context.settings.base_iri, focus=focus))
+
+
+def _timeline_json() -> dict:
+    context = get_context()
+    return context.cached(
+        "views-timeline-json", lambda: extract_timeline(context.store).to_json(context.settings.base_iri)
+    )
+
+
+@blueprint.route("/timeline")
+def timeline():  # type: ignore[no-untyped-def]
+    """The timeline page: reported events, the plan, and the record of other sources."""
+    data = _timeline_json()
+    return render_template(
+        "timeline.html",
+        src=url_for("views.timeline_json"),
+        data=data,
+        downloads=_downloads(),
+    )
+
+
+@blueprint.route("/timeline.json")
+def timeline_json():  # type: ignore[no-untyped-def]
+    """The timeline's rows, dated items, undated notes and consistency flags as JSON."""
+    return jsonify(_timeline_json())
+
+
+def _map_json() -> dict:
+    context = get_context()
+    base = context.settings.base_iri
+    return context.cached("views-map-json", lambda: map_json(place_points(context.store, base), base))
+
+
+@blueprint.route("/map", endpoint="map")
+def map_page():  # type: ignore[no-untyped-def]
+    """Places whose reviewed Wikidata match has coordinates in the enrichment snapshot."""
+    data = _map_json()
+    return render_template(
+        "map.html",
+        src=url_for("views.map_json"),
+        points=data["points"],
+        snapshot=get_context().settings.base_iri + SNAPSHOT_GRAPH,
+    )
+
+
+@blueprint.route("/map.json", endpoint="map_json")
+def map_json_view():  # type: ignore[no-untyped-def]
+    """The map's points as JSON."""
+    return jsonify(_map_json())
+
+
+@blueprint.route("/exports/<name>")
+def download(name: str):  # type: ignore[no-untyped-def]
+    """One export as a download (the same bytes as ``histgraph export``)."""
+    fmt = DOWNLOADS.get(name)
+    if fmt is None:
+        abort(404, description=f"no export {name!r}; available: {', '.join(DOWNLOADS)}")
+    context = get_context()
+    try:
+        data = context.cached(f"views-export-{fmt}", lambda: export(context.store, context.settings.base_iri, fmt))
+    except HistgraphError as exc:
+        abort(503, description=str(exc))
+    response = Response(data, mimetype=FORMATS[fmt].media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
