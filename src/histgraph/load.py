@@ -187,6 +187,7 @@ def read_project(
         add(_rdf_files(ontology_dir), lambda _p: graph_iri("ontology"))
     add(_rdf_files(data_dir / "authorities"), lambda _p: graph_iri("authorities"))
     add(_rdf_files(data_dir / "links"), lambda _p: graph_iri("provenance"))
+    add(_rdf_files(data_dir / "enrichment"), lambda _p: graph_iri("provenance"))
     add(_rdf_files(data_dir / "record"), lambda p: graph_iri(f"record-{p.stem}"))
     for folder in document_folders(data_dir):
         if wanted is not None and folder.name not in wanted:
@@ -202,7 +203,7 @@ def read_project(
 def count_inputs(data_dir: Path, ontology_dir: Path | None = None) -> int:
     """How many progress ticks :func:`read_project` will make (for a progress bar)."""
     total = len(document_folders(data_dir))
-    for folder in ("authorities", "links", "record"):
+    for folder in ("authorities", "links", "enrichment", "record"):
         total += len(_rdf_files(data_dir / folder))
     if ontology_dir is not None:
         total += len(_rdf_files(ontology_dir))

@@ -163,6 +163,7 @@ class HG(DefinedNamespace):
 
     # SKOS: link match methods
     MatchMethodScheme: URIRef
+    AutomatedReconciliation: URIRef  # automated reconciliation (scored candidates)
     ManualReview: URIRef  # manual review
     ObservedUsage: URIRef  # observed usage
 
