@@ -16,7 +16,7 @@ from ..config import Settings, load_settings
 from ..store import Store
 from .context import HistgraphContext
 
-BLUEPRINT_MODULES = ("home", "assets")
+BLUEPRINT_MODULES = ("home", "assets", "sparql", "editor", "queries_api", "entities", "document", "browse", "search", "dataset", "views", "reconcile")
 
 
 def create_app(

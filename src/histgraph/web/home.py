@@ -1,9 +1,17 @@
-"""The home page: what the dataset is, with counts, and where to go next."""
+"""The home page: what the dataset is, with counts, and where to go next.
+
+It also installs the template helpers every page uses (navigation, links that
+are only made for http(s) IRIs, local paths for minted IRIs).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, render_template
 
+from ..entity import local_href
+from ..labels import is_web_link
 from .context import get_context
 
 blueprint = Blueprint("home", __name__)
@@ -21,6 +29,13 @@ SELECT ?kind (COUNT(DISTINCT ?thing) AS ?n) WHERE {
   }
   ?thing a ?class .
 } GROUP BY ?kind
+"""
+
+
+DOCUMENTS = """
+PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } GROUP BY ?doc ORDER BY ?label
 """
 
 
@@ -44,11 +59,35 @@ def layout_helpers():  # type: ignore[no-untyped-def]
         ]
         return [(e, label) for e, label in wanted if e in current_app.view_functions]
 
+    def has_static(name: str) -> bool:
+        """True when a script another feature ships is there (so no page asks for a missing file)."""
+        return (Path(current_app.root_path) / "static" / name).is_file()
+
+    def has_vendor(name: str) -> bool:
+        from .assets import VENDOR_FILES
+
+        root = get_context().settings.project_dir / "node_modules"
+        return name in VENDOR_FILES and (root / VENDOR_FILES[name]).is_file()
+
     return {
+        "has_static": has_static,
+        "has_vendor": has_vendor,
         "nav_links": nav_links,
         "nav_endpoints": nav_endpoints,
         "dataset_title": lambda: "histgraph: Mao Zedong's cable of 2 January 1950",
     }
+
+
+@blueprint.app_template_filter("local_path")
+def local_path(iri: str) -> str | None:
+    """Where a page links for ``iri`` (a local path for minted IRIs; None for non-web IRIs)."""
+    return local_href(str(iri), get_context().settings.base_iri)
+
+
+@blueprint.app_template_filter("is_web_link")
+def web_link(iri: str) -> bool:
+    """True only for http(s) IRIs, the only ones that become links."""
+    return is_web_link(str(iri))
 
 
 @blueprint.route("/")
@@ -59,4 +98,9 @@ def index():  # type: ignore[no-untyped-def]
         "home-counts",
         lambda: {str(r["kind"]): int(r["n"]) for r in context.store.select(COUNT_CLASSES)},
     )
-    return render_template("home.html", counts=counts)
+    from .dataset import dataset_summary
+
+    documents = context.cached("home-documents", lambda: [
+        (str(r["doc"]), str(r["label"])) for r in context.store.select(DOCUMENTS)])
+    return render_template("home.html", counts=counts, documents=documents,
+                           summary=dataset_summary())

@@ -1,0 +1,69 @@
+"""Browsing: an index per kind of thing (people, groups, places, events, plans…)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, render_template, request
+
+from ..entity import local_href
+from ..labels import kind_of
+from .context import get_context
+from .page_data import base_iri, labels
+
+blueprint = Blueprint("browse", __name__)
+
+PAGE_SIZE = 100
+#: kind -> heading, in the order the index shows them.
+KINDS = {
+    "person": "People", "group": "Groups", "role": "Roles as written", "place": "Places",
+    "event": "Events (reported)", "plan": "Plans", "step": "Planned steps", "proposal": "Options",
+    "request": "Requests", "question": "Questions", "claim": "Claims and consequences",
+    "document": "Documents", "text": "Texts", "work": "Works and editions", "note": "Consistency notes",
+    "timespan": "Time-spans", "source": "Other sources", "agent": "Agents",
+}
+
+SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s a ?type . FILTER(STRSTARTS(STR(?s), ?prefix)) }"
+
+
+def members() -> dict[str, list[tuple[str, str]]]:
+    """``kind -> [(label, IRI)]`` sorted by label, for every typed minted node (once per build)."""
+    context = get_context()
+
+    def make() -> dict[str, list[tuple[str, str]]]:
+        from rdflib import Literal
+
+        index, base = labels(), base_iri()
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in context.store.select(SUBJECTS, {"prefix": Literal(base + "id/")}):
+            iri = str(row["s"])
+            kind = kind_of(iri, base)
+            if kind and "#" not in iri and kind != "annotation":
+                found[kind].append((index.label(iri), iri))
+        return {k: sorted(v, key=lambda x: x[0].lower()) for k, v in found.items()}
+
+    return context.cached("browse-members", make)
+
+
+@blueprint.route("/browse/")
+def index():  # type: ignore[no-untyped-def]
+    """How many things of each kind, with a link to each list."""
+    found = members()
+    kinds = [(k, heading, len(found[k])) for k, heading in KINDS.items() if k in found]
+    return render_template("browse-index.html", kinds=kinds)
+
+
+@blueprint.route("/browse/<kind>")
+def kind(kind: str):  # type: ignore[no-untyped-def]
+    """Every thing of one kind, by label, paged."""
+    found = members()
+    if kind not in KINDS or kind not in found:
+        abort(404, description=f"There is no list of {kind!r}; the browse page lists the kinds.")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    items = found[kind]
+    start = (page - 1) * PAGE_SIZE
+    rows = [(label, local_href(iri, base_iri())) for label, iri in items[start:start + PAGE_SIZE]]
+    return render_template(
+        "browse-kind.html", kind=kind, heading=KINDS[kind], rows=rows, page=page,
+        total=len(items), start=start, page_size=PAGE_SIZE,
+    )

@@ -1,0 +1,160 @@
+"""The dataset described: VoID, dumps, the ontology, the SHACL report, sitemap, licence."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file, url_for
+
+from .. import ontology_docs
+from ..validation_report import read_report
+from ..vocab import PREFIXES
+from ..void import DUMPS, dataset_counts, void_graph
+from . import representations as rep
+from .browse import members
+from .context import get_context
+from .page_data import base_iri, build_folder, cache_folder, labels
+
+blueprint = Blueprint("dataset", __name__)
+
+TITLE = "histgraph: Mao Zedong's cable of 2 January 1950"
+
+
+def dataset_summary():  # type: ignore[no-untyped-def]
+    """Triples, subjects, graphs and classes of the build being served (once per build)."""
+    context = get_context()
+    return context.cached("dataset-counts", lambda: dataset_counts(context.store))
+
+
+def _void():  # type: ignore[no-untyped-def]
+    folder = build_folder()
+    modified = None
+    if folder is not None and (folder / "dataset.nq").is_file():
+        from datetime import datetime, timezone
+
+        stamp = (folder / "dataset.nq").stat().st_mtime
+        modified = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return void_graph(dataset_summary(), base_iri(), TITLE, modified)
+
+
+@blueprint.route("/.well-known/void")
+def void():  # type: ignore[no-untyped-def]
+    """The VoID and DCAT description, in the RDF format the client asks for (Turtle by default)."""
+    chosen = rep.choose(request.headers.get("Accept"))
+    # A browser (HTML preferred) gets Turtle too: the description is data, not a page.
+    fmt = rep.rdf_format("turtle" if chosen in (None, rep.HTML) else chosen)
+    response = make_response(rep.serialize(_void(), fmt))
+    response.headers["Content-Type"] = fmt.content_type
+    response.vary.add("Accept")
+    return response
+
+
+def _write_once(path: Path, make) -> Path:  # type: ignore[no-untyped-def]
+    """Write ``make()`` to ``path`` unless it is there; renamed into place, never half-written."""
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dump-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make())
+        os.replace(tmp, path)
+    return path
+
+
+def _merged(folder: Path, fmt: ox.RdfFormat) -> bytes:
+    """All graphs of the build merged into one graph, plus the VoID description."""
+    quads = ox.parse(path=str(folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    described = _void().serialize(format="nt", encoding="utf-8")
+    triples.update(ox.parse(described, format=ox.RdfFormat.N_TRIPLES))
+    ordered = sorted(triples, key=str)
+    if fmt == ox.RdfFormat.JSON_LD:
+        return ox.serialize(ordered, format=fmt) or b"[]"
+    return ox.serialize(ordered, format=fmt, prefixes=dict(PREFIXES)) or b""
+
+
+@blueprint.route("/dumps/<name>")
+def dump(name: str):  # type: ignore[no-untyped-def]
+    """A download of the whole dataset (see :data:`histgraph.void.DUMPS`)."""
+    folder = build_folder()
+    if name not in DUMPS:
+        abort(404, description="The downloads are: " + ", ".join(DUMPS) + ".")
+    media = DUMPS[name][0]
+    if name == "void.ttl":
+        response = make_response(rep.serialize(_void(), rep.rdf_format("turtle")))
+        response.headers["Content-Type"] = "text/turtle; charset=utf-8"
+        return response
+    if folder is None:
+        abort(404, description="This server reads a remote store; it has no dumps to offer.")
+    if name in ("dataset.trig", "dataset.nq"):
+        path = folder / name
+    else:
+        fmt = ox.RdfFormat.TURTLE if name.endswith(".ttl") else ox.RdfFormat.JSON_LD
+        path = _write_once(cache_folder() / name, lambda: _merged(folder, fmt))
+    response = send_file(path, mimetype=media, as_attachment=False, download_name=name, max_age=3600)
+    return response
+
+
+@blueprint.route("/ontology")
+def ontology():  # type: ignore[no-untyped-def]
+    """The ontology as documentation (pyLODE) for browsers, as Turtle for programs."""
+    if rep.choose(request.headers.get("Accept")) not in (None, rep.HTML):
+        return redirect(url_for("dataset.ontology_turtle"), 303)
+    settings = get_context().settings
+    html = ontology_docs.documentation(settings.ontology_dir, settings.builds_root / "cache")
+    response = make_response(html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Link"] = '</ontology.ttl>; rel="alternate"; type="text/turtle"'
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/ontology.ttl")
+def ontology_turtle():  # type: ignore[no-untyped-def]
+    """The ontology file itself."""
+    path = ontology_docs.ontology_file(get_context().settings.ontology_dir)
+    return send_file(path, mimetype="text/turtle", max_age=3600)
+
+
+@blueprint.route("/report")
+def report():  # type: ignore[no-untyped-def]
+    """The SHACL validation report of the build being served, grouped for reading."""
+    folder = build_folder()
+    view = read_report(folder / "report.ttl") if folder is not None else None
+    return render_template("dataset-report.html", report=view, labels=labels())
+
+
+@blueprint.route("/report.ttl")
+def report_turtle():  # type: ignore[no-untyped-def]
+    """The SHACL report as the build wrote it."""
+    folder = build_folder()
+    if folder is None or not (folder / "report.ttl").is_file():
+        abort(404, description="This build has no validation report.")
+    return send_file(folder / "report.ttl", mimetype="text/turtle", max_age=60)
+
+
+@blueprint.route("/licence")
+def licence():  # type: ignore[no-untyped-def]
+    """The licence statement (a section of the home page)."""
+    return redirect(url_for("home.index") + "#licence", 302)
+
+
+@blueprint.route("/sitemap.xml")
+def sitemap():  # type: ignore[no-untyped-def]
+    """Every page worth indexing: home, lists, and each entity's page."""
+    root = request.url_root.rstrip("/")
+    base = base_iri()
+    paths = ["/", url_for("document.index"), url_for("browse.index")]
+    for kind, items in sorted(members().items()):
+        paths.append(url_for("browse.kind", kind=kind))
+        paths += ["/" + iri[len(base):] for _, iri in items]
+    from xml.etree import ElementTree as ET
+
+    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for path in paths:
+        ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = root + path
+    response = make_response(ET.tostring(urlset, encoding="utf-8", xml_declaration=True))
+    response.headers["Content-Type"] = "application/xml; charset=utf-8"
+    return response

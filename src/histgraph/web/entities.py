@@ -1,0 +1,125 @@
+"""Entity pages: every minted IRI answers with HTML to a browser and RDF to a program.
+
+The request path is the IRI modulo the base (``/id/person/molotov`` is
+``<base>id/person/molotov``). The same URL is negotiated directly (200, with
+``Vary: Accept`` and ``Content-Location``), and each representation also has
+its own URL with a suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``); see
+docs/publishing.md for why this is not a 303 redirect.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from ..annotated_text import FILTERS, annotated_text, entity_passages
+from ..cite import citation
+from ..entity import concise_description, describe, exists
+from . import representations as rep
+from .context import get_context
+from .page_data import base_iri, labels, script_json
+
+blueprint = Blueprint("entities", __name__)
+
+PAGE_SIZE = 50
+SCHEMA_TYPES = {"person": "Person", "group": "Organization", "place": "Place",
+                "document": "ArchiveComponent", "work": "CreativeWork"}
+
+
+def _split(kind: str, name: str) -> tuple[str, str | None]:
+    """``(slug, suffix)``: ``molotov.ttl`` -> ``("molotov", "ttl")`` unless the dot is the slug's."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in rep.SUFFIXES and stem:
+        return stem, ext
+    return name, None
+
+
+@blueprint.route("/id/<kind>/<path:name>")
+def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
+    """The page or the RDF of ``<base>id/<kind>/<name>``."""
+    context = get_context()
+    slug, suffix = _split(kind, name)
+    iri = f"{base_iri()}id/{kind}/{slug}"
+    if suffix and exists(context.store, f"{base_iri()}id/{kind}/{name}"):
+        slug, suffix, iri = name, None, f"{base_iri()}id/{kind}/{name}"
+    if not exists(context.store, iri):
+        abort(404, description=f"Nothing in this dataset is called {iri}. Browse or search "
+                               "for what you are looking for.")
+    path = f"/id/{kind}/{slug}"
+    if suffix:
+        served, negotiated = rep.SUFFIXES[suffix], False
+    else:
+        served, negotiated = rep.choose(request.headers.get("Accept")), True
+        if served is None:
+            offered = ", ".join(["text/html"] + [f.media_type for f in rep.rdf_formats()])
+            abort(406, description=f"This resource is offered as {offered}.")
+    if served == rep.HTML:
+        response = make_response(_page(iri, kind, path))
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+    else:
+        fmt = rep.rdf_format(served)
+        response = make_response(rep.serialize(concise_description(context.store, iri), fmt))
+        response.headers["Content-Type"] = fmt.content_type
+    return rep.with_headers(response, path, negotiated, served)
+
+
+def _page(iri: str, kind: str, path: str) -> str:
+    context = get_context()
+    index, base = labels(), base_iri()
+    view = describe(context.store, iri, index, base)
+    passages = entity_passages(context.store, iri, index, base)
+    documents = sorted({p.document.iri for p in passages if p.document and p.document.iri})
+    if kind == "document":
+        documents = [iri]
+    citations = [c for c in (citation(context.store, d, index) for d in documents) if c]
+    extra = {}
+    if kind == "document":
+        extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
+            context.store, iri, index, base))
+        extra["highlight"] = _highlight(request.args.get("hl", ""))
+        shown = [f for f in request.args.getlist("show") if f in FILTERS]
+        extra["shown"] = shown or list(FILTERS)
+        extra["filters"] = FILTERS
+    more, page = request.args.get("more", ""), max(1, request.args.get("page", 1, type=int) or 1)
+    # The reader came from a name in a document: mark the shortest passage holding it.
+    came_from = _highlight(request.args.get("from", ""))
+    holding = [p for p in passages if came_from and p.start <= came_from[0] and came_from[1] <= p.end]
+    current = min(holding, key=lambda p: p.end - p.start) if holding else None
+    return render_template(
+        [f"entity-{kind}.html", "entity.html"],
+        view=view, passages=passages, citations=citations, page_size=PAGE_SIZE,
+        more=more, page=page, current=(current.start, current.end) if current else None,
+        json_ld=script_json(_schema_org(view, citations)), path=path,
+        formats=rep.rdf_formats(), **extra,
+    )
+
+
+def _highlight(value: str) -> tuple[int, int] | None:
+    start, dash, end = value.partition("-")
+    if dash and start.isdigit() and end.isdigit() and int(start) < int(end):
+        return int(start), int(end)
+    return None
+
+
+def _schema_org(view, citations) -> dict:  # type: ignore[no-untyped-def]
+    """schema.org JSON-LD for search engines; plans and options are never typed as events."""
+    kind = view.kind or ""
+    schema_type = SCHEMA_TYPES.get(kind, "Thing")
+    if kind == "event" and view.modality == "reported":
+        schema_type = "Event"
+    data: dict = {"@context": "https://schema.org", "@type": schema_type, "@id": view.iri,
+                  "name": view.label}
+    if view.description:
+        data["description"] = view.description
+    same = [link.iri for link in view.links if link.reviewed]
+    if same:
+        data["sameAs"] = same
+    alternates = sorted({text for _, text, _ in view.labels if text != view.label})
+    if alternates:
+        data["alternateName"] = alternates
+    if kind == "document" and citations:
+        cite = citations[0]
+        if cite.authors:
+            data["author"] = [{"@type": "Thing", "name": a} for a in cite.authors]
+        if cite.date:
+            data["dateCreated"] = cite.date
+    return data

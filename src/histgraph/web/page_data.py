@@ -1,0 +1,52 @@
+"""Per-build data the page blueprints share: labels, names, and where caches live."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..label_search import NameIndex
+from ..labels import LabelIndex
+from .context import get_context
+
+
+def labels() -> LabelIndex:
+    """The label index of the build being served (read once per build)."""
+    context = get_context()
+    return context.cached("labels", lambda: LabelIndex.load(context.store))
+
+
+def names() -> NameIndex:
+    """The name index for search and autocomplete (built once per build)."""
+    context = get_context()
+    return context.cached(
+        "names", lambda: NameIndex.load(context.store, labels(), context.settings.base_iri)
+    )
+
+
+def base_iri() -> str:
+    """The base of the IRIs the build minted."""
+    return get_context().settings.base_iri
+
+
+def build_folder() -> Path | None:
+    """The folder of the build being served (None with a remote store)."""
+    context = get_context()
+    link = context.settings.builds_root / "current"
+    return link.resolve() if context.settings.backend != "remote" and link.exists() else None
+
+
+def cache_folder() -> Path:
+    """Where generated files (dumps, ontology docs) are kept, per build."""
+    return get_context().settings.builds_root / "cache" / get_context().store.version
+
+
+def script_json(data: object) -> str:
+    """JSON safe to put inside ``<script type="application/ld+json">``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so a literal holding
+    ``</script>`` or ``<!--`` cannot end the element; the JSON means the same.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
