@@ -37,6 +37,7 @@ STORE_DIR = "store"
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 REPORT = "report.ttl"
+REPORT_JSON = "report.json"  # the latest report, grouped and labelled, for the site
 
 
 @dataclass
@@ -173,17 +174,21 @@ def build(
     summary = summarize(quads, anchors, source.document_ids)
     report = None
     if validate:
+        from .report import build_context, describe, violation_summary
         from .validate import validate_quads
 
         report = validate_quads(quads, settings)
         summary["validation"] = report.counts()
+        context = build_context(quads, settings.base_iri)
         if not report.conforms:
             raise ValidationFailed(
                 f"the data has {report.counts()['violations']} violation(s); nothing was "
-                "published and the last good build keeps serving. Run `histgraph validate` "
-                "for the report.",
+                "published and the last good build keeps serving:\n"
+                f"{violation_summary(report, context)}\n"
+                "Run `histgraph validate` for the full report.",
                 report,
             )
+        report_json = json.dumps(describe(report, context), indent=1, ensure_ascii=False)
     root = settings.builds_root
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -198,6 +203,7 @@ def build(
             return BuildResult(build_id, final, summary, report, reused=True)
         if report is not None:
             (staging / REPORT).write_bytes(report.turtle())
+            (staging / REPORT_JSON).write_text(report_json + "\n", encoding="utf-8")
         (staging / SUMMARY).write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
         write_store(staging)
         write_manifest(staging)

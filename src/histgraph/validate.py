@@ -2,27 +2,49 @@
 
 Validation is a pure function with a typed result: :func:`validate_quads` takes
 the quads of a build and the settings, and returns a :class:`ValidationReport`.
-Every pyshacl option is passed explicitly.
+Every pyshacl option is passed explicitly; the ontology is not merged in
+(``inference="none"``), so shapes name the concrete classes the data uses.
+
+The dataset is validated in *units*, one per named graph (each document, the
+authority records, each batch of links, each file of other sources), so that
+adding a document re-checks only that document (results are cached by content)
+and units can run in parallel. A unit's data is its own graph plus the context
+its rules need: the authority records, what the dataset says about the graph
+itself (a batch of links' status and provenance), and the types of the records
+it points to in other graphs. Its focus nodes are the subjects of its own graph.
+See ``docs/validation.md``.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 
 from .config import Settings
 from .errors import InputError
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_RDF_TYPE = str(RDF.type)
+_MATCH_STATUS = "https://histgraph.example.org/ontology#matchStatus"
+CACHE_DIR = ".validation-cache"
+#: Bump when the way units are made or results are stored changes, to void caches.
+_CACHE_VERSION = "1"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One result of a validation report, in plain terms."""
+    """One result of a validation report, in plain terms (IRIs and literals as strings)."""
 
     severity: str
     message: str
@@ -30,6 +52,12 @@ class Finding:
     path: str | None
     value: str | None
     shape: str | None
+    constraint: str | None = None
+    graph: str | None = None
+
+    def key(self) -> tuple[str, ...]:
+        """What makes two findings the same, whichever unit found them."""
+        return (self.severity, self.message, self.focus, self.path or "", self.value or "", self.shape or "")
 
 
 @dataclass
@@ -39,6 +67,8 @@ class ValidationReport:
     conforms: bool
     findings: list[Finding] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph)
+    units: int = 0
+    cached_units: int = 0
 
     def counts(self) -> dict[str, int]:
         """How many violations, warnings and infos the report holds."""
@@ -52,58 +82,148 @@ class ValidationReport:
         return self.graph.serialize(format="turtle").encode("utf-8")
 
 
-def load_shapes(shapes_dir: Path) -> Graph:
-    """Read every Turtle file in ``shapes/`` into one shapes graph."""
-    shapes = Graph()
+@dataclass(frozen=True)
+class Unit:
+    """One named graph to validate: its data (N-Triples, with context) and focus nodes."""
+
+    graph: str
+    data: bytes
+    focus: tuple[str, ...]
+
+    def digest(self, shapes_text: str) -> str:
+        """A content hash: same shapes, data and focus nodes give the same result."""
+        digest = hashlib.sha256(_CACHE_VERSION.encode())
+        digest.update(hashlib.sha256(shapes_text.encode("utf-8")).digest())
+        digest.update(hashlib.sha256(self.data).digest())
+        digest.update("\n".join(self.focus).encode("utf-8"))
+        return digest.hexdigest()
+
+
+def load_shapes_text(shapes_dir: Path) -> str:
+    """Every Turtle file in ``shapes/`` as one Turtle text, checked to parse.
+
+    Raises :class:`InputError` naming the file and line of a syntax error.
+    """
+    parts = []
     for path in sorted(shapes_dir.glob("*.ttl")):
         try:
-            shapes.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-            raise InputError(str(path), f"the shapes file does not parse: {exc}") from None
-    return shapes
+            text = path.read_text(encoding="utf-8")
+            list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except SyntaxError as exc:
+            raise InputError(str(path), f"the shapes file does not parse: {exc.msg}", exc.lineno) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(str(path), f"cannot read the shapes file: {exc}") from None
+        parts.append(text)
+    return "\n".join(parts)
 
 
-def quads_to_graph(quads: list[ox.Quad]) -> Graph:
-    """The union of all named graphs as one rdflib graph (shapes see across graphs)."""
-    payload = ox.serialize(
-        [ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES
-    )
+def load_shapes(shapes_dir: Path) -> Graph:
+    """Read every Turtle file in ``shapes/`` into one shapes graph."""
+    return _shapes_graph(load_shapes_text(shapes_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _shapes_graph(text: str) -> Graph:
+    # Cached per process so that a worker parses the shapes once for all its units;
+    # Turtle files may each declare the same prefixes, which rdflib accepts.
     graph = Graph()
-    graph.parse(data=payload.decode("utf-8") if payload else "", format="nt")
+    graph.parse(data=text, format="turtle")
     return graph
 
 
-def _findings(report: Graph) -> list[Finding]:
-    out = []
-    for result in report.subjects(predicate=SH.resultSeverity):
-        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), "violation")
-
-        def text(pred):  # type: ignore[no-untyped-def]
-            value = report.value(result, pred)
-            return None if value is None else str(value)
-
-        out.append(
-            Finding(
-                severity=severity,
-                message=text(SH.resultMessage) or "",
-                focus=text(SH.focusNode) or "",
-                path=text(SH.resultPath),
-                value=text(SH.value),
-                shape=text(SH.sourceShape),
-            )
-        )
-    return sorted(out, key=lambda f: (f.severity, f.focus, f.message, f.value or ""))
+def quads_to_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """The union of all named graphs as one rdflib graph."""
+    return _nt_graph(_ntriples({(q.subject, q.predicate, q.object) for q in quads}))
 
 
-def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` with pyshacl; warnings do not break conformance."""
-    if len(shapes) == 0:
-        return ValidationReport(conforms=True)
+def _ntriples(triples: Iterable[tuple]) -> bytes:
+    lines = sorted(f"{s} {p} {o} .\n" for s, p, o in triples)
+    return "".join(lines).encode("utf-8")
+
+
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once.
+
+    pyshacl runs every SHACL-SPARQL rule once per focus node, passing the query
+    as text; rdflib would parse it again each time, which costs more than
+    running it. The queries are the shapes' own, so caching them is safe.
+    """
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        if isinstance(query_object, str):
+            query_object = _prepared_query(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_query(text: str):  # type: ignore[no-untyped-def]
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+def _nt_graph(payload: bytes) -> Graph:
+    graph = _PreparedQueryGraph()
+    if payload:
+        graph.parse(data=payload.decode("utf-8"), format="nt")
+    return graph
+
+
+def make_units(quads: Iterable[ox.Quad], base_iri: str) -> list[Unit]:
+    """Split a dataset into validation units, one per named graph (the ontology aside).
+
+    A unit's focus nodes are the subjects of its graph. Its data is its own
+    triples, the authority records of the nodes it describes, what the dataset
+    says about the graph itself (a batch of links' status and provenance), and
+    the types of every record it points to. The authority records come first:
+    findings about shared records are then reported under the authorities
+    rather than under whichever document met them first.
+    """
+    ontology = f"{base_iri}graph/ontology"
+    authorities = f"{base_iri}graph/authorities"
+    by_graph: dict[str, set[tuple]] = {}
+    for q in quads:
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        if name != ontology:
+            by_graph.setdefault(name, set()).add((q.subject, q.predicate, q.object))
+    types: dict[object, set[tuple]] = {}
+    about_graph: dict[str, set[tuple]] = {}  # what the dataset says about a named graph
+    for triples in by_graph.values():
+        for triple in triples:
+            if triple[1].value == _RDF_TYPE:
+                types.setdefault(triple[0], set()).add(triple)
+            if isinstance(triple[0], ox.NamedNode) and triple[0].value in by_graph:
+                about_graph.setdefault(triple[0].value, set()).add(triple)
+    shared: dict[object, set[tuple]] = {}
+    for triple in by_graph.get(authorities, set()):
+        shared.setdefault(triple[0], set()).add(triple)
+    units = []
+    for name in sorted(by_graph, key=lambda g: (g != authorities, g)):
+        own = by_graph[name]
+        subjects = {s for s, _p, _o in own}
+        # Own triples, the authority records of the nodes it describes, what any
+        # graph says about this graph itself (a batch of links' status), and the
+        # types of everything referenced. Not other documents' triples: adding a
+        # document then leaves every other unit, and its cached result, unchanged.
+        context = set(own) | about_graph.get(name, set())
+        for subject in subjects:
+            context |= shared.get(subject, set())
+        for triple in list(context):
+            context |= types.get(triple[2], set())
+        focus = tuple(sorted(s.value for s in subjects if isinstance(s, ox.NamedNode)))
+        units.append(Unit(name, _ntriples(context), focus))
+    return units
+
+
+def validate_unit_report(data: bytes, focus: tuple[str, ...], shapes_text: str) -> bytes:
+    """Validate one unit with pyshacl; the ``sh:ValidationReport`` as N-Triples."""
     from pyshacl import validate
 
+    if not shapes_text.strip():
+        return b""
     _conforms, report_graph, _text = validate(
-        data,
-        shacl_graph=shapes,
+        _nt_graph(data),
+        shacl_graph=_shapes_graph(shapes_text),
         ont_graph=None,
         inference="none",
         abort_on_first=False,
@@ -113,12 +233,192 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
         advanced=True,
         js=False,
         debug=False,
+        inplace=True,  # the unit's graph is ours alone: no need for pyshacl to copy it
+        # No focus_nodes option: pyshacl then also filters the value nodes of nested
+        # shapes (sh:node, qualified shapes), which silently passes broken data.
+        # Findings about nodes outside the unit are dropped afterwards instead.
     )
-    findings = _findings(report_graph)
+    if focus:
+        _drop_results_outside(report_graph, {URIRef(f) for f in focus})
+    return report_graph.serialize(format="nt").encode("utf-8")
+
+
+def _drop_results_outside(report: Graph, focus: set[URIRef]) -> None:
+    """Remove results whose focus node is not one of the unit's own (context only)."""
+    for result in list(report.subjects(predicate=SH.focusNode)):
+        if report.value(result, SH.focusNode) not in focus:
+            kept = Graph()
+            _copy_closure(report, result, kept)
+            for triple in kept:
+                report.remove(triple)
+            report.remove((None, SH.result, result))
+
+
+def _run_unit(args: tuple[bytes, tuple[str, ...], str]) -> bytes:
+    return validate_unit_report(*args)
+
+
+def _findings(report: Graph, graph_name: str | None) -> list[tuple[Finding, object]]:
+    out = []
+    for result in report.subjects(predicate=SH.resultSeverity):
+        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), "violation")
+
+        def text(pred):  # type: ignore[no-untyped-def]
+            value = report.value(result, pred)
+            if value is None or isinstance(value, BNode):
+                return None
+            return str(value)
+
+        finding = Finding(
+            severity=severity,
+            message=text(SH.resultMessage) or "",
+            focus=text(SH.focusNode) or "",
+            path=text(SH.resultPath),
+            value=text(SH.value),
+            shape=text(SH.sourceShape),
+            constraint=text(SH.sourceConstraintComponent),
+            graph=graph_name,
+        )
+        out.append((finding, result))
+    return out
+
+
+def _copy_closure(source: Graph, node: object, target: Graph) -> None:
+    """Copy ``node``'s triples and those of the blank nodes it reaches."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for _s, p, o in source.triples((current, None, None)):
+            target.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+
+
+def merge_reports(reports: list[tuple[str, bytes]]) -> ValidationReport:
+    """One :class:`ValidationReport` (and one ``sh:ValidationReport``) from per-unit reports.
+
+    The same finding met by two units (a shared record) is kept once.
+    """
+    merged = Graph()
+    merged.bind("sh", SH)
+    node = BNode()
+    merged.add((node, RDF.type, SH.ValidationReport))
+    seen: set[tuple[str, ...]] = set()
+    findings: list[Finding] = []
+    for graph_name, payload in reports:
+        unit_graph = _nt_graph(payload)
+        for finding, result in _findings(unit_graph, graph_name):
+            if finding.key() in seen:
+                continue
+            seen.add(finding.key())
+            findings.append(finding)
+            _copy_closure(unit_graph, result, merged)
+            merged.add((node, SH.result, result))
     conforms = not any(f.severity == "violation" for f in findings)
-    return ValidationReport(conforms=conforms, findings=findings, graph=report_graph)
+    merged.add((node, SH.conforms, Literal(conforms)))
+    order = {"violation": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.graph or "", f.focus, f.message, f.value or ""))
+    return ValidationReport(conforms=conforms, findings=findings, graph=merged, units=len(reports))
 
 
-def validate_quads(quads: list[ox.Quad], settings: Settings) -> ValidationReport:
+def _read_cache(cache_dir: Path | None, key: str) -> bytes | None:
+    if cache_dir is None:
+        return None
+    try:
+        return (cache_dir / f"{key}.nt").read_bytes()
+    except OSError:
+        return None
+
+
+def _write_cache(cache_dir: Path | None, key: str, payload: bytes) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, cache_dir / f"{key}.nt")
+    except OSError:
+        pass  # a cache that cannot be written only costs time, never correctness
+
+
+def default_workers(units: int) -> int:
+    """Processes to use: one per core, at most one per unit; 1 for small datasets.
+
+    Starting a worker costs about a second (imports), more than a small unit takes.
+    """
+    if units < 8:
+        return 1
+    return max(1, min(os.cpu_count() or 1, units))
+
+
+def validate_dataset(
+    quads: Iterable[ox.Quad],
+    shapes_text: str,
+    *,
+    base_iri: str,
+    workers: int | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ValidationReport:
+    """Validate a dataset unit by unit (in parallel with ``workers`` > 1), using a cache."""
+    units = make_units(quads, base_iri)
+    tick = progress or (lambda _name: None)
+    keys = [unit.digest(shapes_text) for unit in units]
+    payloads: dict[int, bytes] = {}
+    todo = []
+    for i, (unit, key) in enumerate(zip(units, keys, strict=True)):
+        cached = _read_cache(cache_dir, key)
+        if cached is not None:
+            payloads[i] = cached
+            tick(unit.graph)
+        else:
+            todo.append(i)
+    count = workers if workers is not None else default_workers(len(todo))
+    jobs = [(units[i].data, units[i].focus, shapes_text) for i in todo]
+    if count > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=get_context("spawn")) as pool:
+            results = pool.map(_run_unit, jobs)
+            for i, payload in zip(todo, results, strict=True):
+                payloads[i] = payload
+                tick(units[i].graph)
+    else:
+        for i, job in zip(todo, jobs, strict=True):
+            payloads[i] = _run_unit(job)
+            tick(units[i].graph)
+    for i in todo:
+        _write_cache(cache_dir, keys[i], payloads[i])
+    report = merge_reports([(units[i].graph, payloads[i]) for i in range(len(units))])
+    report.cached_units = len(units) - len(todo)
+    return report
+
+
+def validate_quads(
+    quads: list[ox.Quad],
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    use_cache: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ValidationReport:
     """Validate a build's quads against the shapes in ``settings.shapes_dir``."""
-    return validate_graph(quads_to_graph(quads), load_shapes(settings.shapes_dir))
+    return validate_dataset(
+        quads,
+        load_shapes_text(settings.shapes_dir),
+        base_iri=settings.base_iri,
+        workers=workers,
+        cache_dir=settings.builds_root / CACHE_DIR if use_cache else None,
+        progress=progress,
+    )
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate one rdflib graph as a whole (no units, no cache): for small ad-hoc checks."""
+    payload = data.serialize(format="nt").encode("utf-8")
+    shapes_text = shapes.serialize(format="turtle")
+    report = validate_unit_report(payload, (), shapes_text)
+    return merge_reports([("", report)])

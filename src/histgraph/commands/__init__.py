@@ -4,4 +4,4 @@
 """
 
 #: Modules under histgraph.commands, each exposing a click command as ``command``.
-COMMAND_MODULES: tuple[str, ...] = ("export", "link", "enrich")
+COMMAND_MODULES: tuple[str, ...] = ("export", "link", "enrich", "validate")
