@@ -85,10 +85,6 @@ def test_link_writes_a_review_file_with_scores_and_reasons(linked: Path) -> None
 
 def test_unreviewed_candidates_are_published_only_as_candidates(linked: Path) -> None:
     """Protects honesty: before review nothing is an exact match; candidates are closeMatch in a hg:Candidate batch.
-
-    Candidate batches need a match-method term for machine-made candidates;
-    until the vocabulary has it (candidate_method() is None) no candidate is
-    published at all, and the review file alone holds them.
     """
     quads = quads_of(linked / "data/links" / f"wikidata-{TODAY}.trig")
     batch = f"{BASE}graph/links-wikidata-{TODAY}"
@@ -96,9 +92,6 @@ def test_unreviewed_candidates_are_published_only_as_candidates(linked: Path) ->
     candidates = graph_triples(quads, f"{batch}-candidates")
     assert not any(p == SKOS + "exactMatch" for q in quads for p in [q.predicate.value])
     method = candidate_method()
-    if method is None:
-        assert candidates == set()
-        return
     assert (f"{BASE}id/place/leningrad", SKOS + "closeMatch", WD + "Q656") in candidates
     assert {p for _s, p, _o in candidates} == {SKOS + "closeMatch"}
     li = {o for s, _p, o in candidates if s.endswith("/person/li-fuchun")}
@@ -156,8 +149,7 @@ def test_accept_and_reject_make_a_reviewed_batch_with_who_when_how(linked: Path)
     }
     candidates = graph_triples(quads, f"{batch}-candidates")
     assert not any(s.endswith("/place/leningrad") for s, _p, _o in candidates)
-    expected = {WD + "Q990000032"} if candidate_method() else set()
-    assert {o for s, _p, o in candidates if s.endswith("/person/li-fuchun")} == expected
+    assert {o for s, _p, o in candidates if s.endswith("/person/li-fuchun")} == {WD + "Q990000032"}
 
 
 def test_hand_edited_review_file_is_applied(linked: Path) -> None:

@@ -13,9 +13,8 @@ file, and :func:`batch_quads` turns the file into ``data/links/wikidata-DATE.tri
   reviewers, with the time of the last decision;
 * graph ``graph:links-wikidata-DATE-candidates``: ``skos:closeMatch`` for the
   candidates of entities nobody has decided on yet (rejected ones left out),
-  marked ``hg:Candidate`` and attributed to the histgraph linker — once the
-  vocabulary has a method term for machine-made candidates (see
-  :data:`CANDIDATE_METHOD_TERM`); until then candidates stay in the review file;
+  marked ``hg:Candidate`` / ``hg:AutomatedReconciliation`` and attributed to
+  the histgraph linker;
 * for every link, a statement (``rdf:Statement``) in the provenance giving who,
   when, how, the score (``rdf:value``) and each reason (``rdfs:comment``).
 """
@@ -45,22 +44,13 @@ PUBLISH_MIN_SCORE = 50
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _FILE = re.compile(r"^wikidata-(\d{4}-\d{2}-\d{2})\.json$")
 LINKER_AGENT = "agent:histgraph-link"
-#: The match method of machine-made candidates. The ontology has no such term
-#: yet (only hg:ManualReview and hg:ObservedUsage, neither true of a scored
-#: search), and the shapes require a batch to state its method; so candidates
-#: are published only once ``hg:AutomatedReconciliation`` is in the vocabulary.
-#: Until then they stay in the review file, and nothing unreviewed is published.
-CANDIDATE_METHOD_TERM = "AutomatedReconciliation"
 
 
-def candidate_method() -> str | None:
-    """The IRI of the method term for candidate batches, if the vocabulary has it."""
+def candidate_method() -> str:
+    """The match method of machine-made candidate batches (a scored search, no review)."""
     from ..vocab import HG
 
-    try:
-        return str(getattr(HG, CANDIDATE_METHOD_TERM))
-    except AttributeError:
-        return None
+    return str(HG.AutomatedReconciliation)
 
 
 BATCH_COMMENT = (
@@ -319,10 +309,8 @@ def batch_quads(review: dict[str, Any], name: str, known_agents: set[str]) -> li
             if d.get("note"):
                 quads.append(ox.Quad(node, prefixed("rdfs:comment"), text(d["note"], "en")))
             continue
-        if method is None or any(
-            d["status"] == "rejected" and d.get("qid") is None for d in decisions
-        ):
-            continue  # candidates cannot be published yet, or every candidate was rejected
+        if any(d["status"] == "rejected" and d.get("qid") is None for d in decisions):
+            continue  # every candidate was rejected
         rejected = {d.get("qid") for d in decisions if d["status"] == "rejected"}
         for candidate in entry.get("candidates", []):
             if candidate["qid"] in rejected or candidate["score"] < PUBLISH_MIN_SCORE:
