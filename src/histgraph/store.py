@@ -268,7 +268,7 @@ class RemoteStore:
         data = self._query(query, bindings, "json")
         names = tuple(data["head"]["vars"])
         rows = tuple(
-            {name: _json_term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]
+            {name: term_from_json(cell) for name, cell in row.items()} for row in data["results"]["bindings"]
         )
         return SelectResult(names, rows)
 
@@ -282,7 +282,8 @@ class RemoteStore:
         return graph
 
 
-def _json_term(cell: Mapping[str, str]) -> Node:
+def term_from_json(cell: Mapping[str, str]) -> Node:
+    """The rdflib term for one cell of a SPARQL 1.1 JSON result."""
     kind = cell["type"]
     if kind == "uri":
         return URIRef(cell["value"])

@@ -29,12 +29,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from .. import __version__
 from ..errors import HistgraphError
-from ..store import to_oxigraph
+from ..store import term_from_json, to_oxigraph
 
 Row = dict[str, Node]
 
@@ -111,23 +111,10 @@ def load_query(name: str) -> str:
         ) from None
 
 
-def _term(cell: Mapping[str, str]) -> Node:
-    kind = cell["type"]
-    if kind == "uri":
-        return URIRef(cell["value"])
-    if kind == "bnode":
-        return BNode(cell["value"])
-    if "xml:lang" in cell:
-        return Literal(cell["value"], lang=cell["xml:lang"])
-    if "datatype" in cell:
-        return Literal(cell["value"], datatype=URIRef(cell["datatype"]))
-    return Literal(cell["value"])
-
-
 def rows_of(data: Mapping[str, Any]) -> list[Row]:
     """The rows of a SPARQL JSON result, as rdflib terms."""
     return [
-        {name: _term(cell) for name, cell in row.items()} for row in data["results"]["bindings"]
+        {name: term_from_json(cell) for name, cell in row.items()} for row in data["results"]["bindings"]
     ]
 
 
