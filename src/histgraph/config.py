@@ -57,6 +57,19 @@ class Settings:
     commons_api_url: str = "https://commons.wikimedia.org/w/api.php"
     reviewer: str = ""
     debug: bool = False
+    # Resilience (docs/security.md): query shape limits, admission control,
+    # per-client budget, reload and shutdown.
+    max_query_operators: int = 2000
+    max_path_length: int = 50
+    expensive_slots: int = 0
+    admission_wait: float = 0.0
+    slow_query_ms: int = 2000
+    client_rate: float = 20.0
+    client_burst: int = 200
+    expensive_query_cost: int = 10
+    runtime_dir: Path | None = None
+    reload_poll: float = 1.0
+    graceful_timeout: float = 0.0
 
     @property
     def data_dir(self) -> Path:

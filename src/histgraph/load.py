@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from .config import DEFAULT_BASE_IRI
 from .errors import InputError
+from .rdf_guard import check_literal, check_rdf_xml_file
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -95,9 +96,13 @@ def parse_file(path: Path, graph: ox.NamedNode | None) -> list[ox.Quad]:
             return skolem[term.value]
         return term
 
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_rdf_xml_file(path)  # entity-expansion bombs abort pyoxigraph's parser
     quads: list[ox.Quad] = []
     try:
         for item in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            if isinstance(item.object, ox.Literal):
+                check_literal(item.object.value, str(path))
             target = item.graph_name if isinstance(item, ox.Quad) else ox.DefaultGraph()
             if isinstance(target, ox.DefaultGraph) and graph is not None:
                 target = graph

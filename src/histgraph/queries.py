@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
+from pyoxigraph import NamedNode
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -57,6 +58,7 @@ class Param:
             if self.type == "iri":
                 if _IRI_FORBIDDEN.search(raw) or not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", raw):
                     raise ValueError("not an absolute IRI")
+                NamedNode(raw)  # pyoxigraph's IRI rules (e.g. percent-encoding), which binding applies
                 return URIRef(raw)
             if self.type == "integer":
                 return Literal(int(raw), datatype=XSD.integer)

@@ -9,6 +9,11 @@ inside a literal is not mistaken for a keyword:
 * size: the query is at most ``max_request_bytes`` (413);
 * nesting: ``{ ( [`` at most ``max_query_depth`` deep — pyoxigraph's recursive
   parser crashes the process on a few thousand nested braces (400);
+* length of chains: at most ``max_query_operators`` operators and
+  UNION/OPTIONAL/MINUS (pyoxigraph's parser overflows its stack on ~7,000
+  ``!``, ``+`` or ``||`` in a row, or ~7,000 UNIONs, with no brace at all), and
+  property paths at most ``max_path_length`` steps (a 1,000-step path takes the
+  optimiser past any time limit) (400);
 * read-only: updates and ``LOAD`` are refused (400, pointing to the policy);
 * no federation: ``SERVICE`` is refused unless its IRI is in
   ``federation_allowlist`` (empty by default) (400).
@@ -39,6 +44,9 @@ _WORD = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.:\u00B7\u00C0-\uFFFF]*|:[\w\-.:
 _VARIABLE = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
 _LANGTAG = re.compile(r"@[A-Za-z]+(-[A-Za-z0-9]+)*")
 _OPEN, _CLOSE = "{([", "})]"
+_OPERATORS = frozenset("!+-*/|&=<>^")
+_CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS"})
+_PATH_STEPS = frozenset("/|")
 
 
 class QueryRejected(HistgraphError):
@@ -174,12 +182,53 @@ def _iri_after(toks: list[Token], k: int, prefixes: dict[str, str], skip: str) -
     return None
 
 
+def _is_path_term(tok: Token, before: bool) -> bool:
+    """Could ``tok`` stand next to a property-path ``/`` or ``|`` (before or after it)?"""
+    if tok.kind == "iri" or (tok.kind == "word" and (":" in tok.text or tok.text == "a")):
+        return True
+    return tok.kind == "punct" and tok.text in ((")*+?") if before else "(^!")
+
+
+def path_steps(toks: list[Token]) -> int:
+    """How many ``/`` and ``|`` path operators the query has (division and ``||`` excluded)."""
+    return sum(
+        1
+        for k in range(1, len(toks) - 1)
+        if toks[k].kind == "punct"
+        and toks[k].text in _PATH_STEPS
+        and _is_path_term(toks[k - 1], True)
+        and _is_path_term(toks[k + 1], False)
+    )
+
+
+def _check_chains(toks: list[Token], max_operators: int, max_path_length: int) -> None:
+    operators = sum(
+        1
+        for tok in toks
+        if (tok.kind == "punct" and tok.text in _OPERATORS)
+        or (tok.kind == "word" and tok.text.upper() in _CHAIN_WORDS)
+    )
+    if operators > max_operators:
+        raise QueryRejected(
+            f"the query has {operators} operators and UNION/OPTIONAL/MINUS, more than the "
+            f"limit of {max_operators} (setting max_query_operators); split it or use VALUES"
+        )
+    steps = path_steps(toks)
+    if steps > max_path_length:
+        raise QueryRejected(
+            f"the query's property paths have {steps} steps, more than the limit of "
+            f"{max_path_length} (setting max_path_length); use + or * for chains of any length"
+        )
+
+
 def check_query(
     text: str,
     *,
     max_bytes: int,
     max_depth: int,
     federation_allowlist: tuple[str, ...] = (),
+    max_operators: int = 2000,
+    max_path_length: int = 50,
 ) -> CheckedQuery:
     """Check ``text`` and say what kind of query it is; raise :class:`QueryRejected` if unsafe."""
     if len(text.encode("utf-8")) > max_bytes:
@@ -203,6 +252,7 @@ def check_query(
             deepest = max(deepest, depth)
         elif tok.text in _CLOSE:
             depth = max(0, depth - 1)
+    _check_chains(toks, max_operators, max_path_length)
     words = [(k, t.text.upper()) for k, t in enumerate(toks) if t.kind == "word" and ":" not in t.text]
     keywords = {w for _, w in words}
     if keywords & UPDATE_KEYWORDS:
@@ -240,4 +290,4 @@ def check_query(
     )
 
 
-__all__ = ["CheckedQuery", "QueryRejected", "check_query", "decode_escapes", "tokens"]
+__all__ = ["CheckedQuery", "QueryRejected", "Token", "check_query", "decode_escapes", "path_steps", "tokens"]

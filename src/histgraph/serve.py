@@ -5,10 +5,16 @@ any RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML) without a build: they
 are loaded into a temporary on-disk store that every worker opens read-only;
 quads keep their graph, and the triples of a file go to a graph named after the
 file (its ``file:`` IRI). No validation, no anchors: it serves what it is given.
+
+Serving the current build, the server checks it against its manifest first,
+follows ``build/current`` to new builds without losing a request, and lets
+requests in flight finish on SIGTERM (see :mod:`histgraph.reload` and
+docs/security.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import tempfile
@@ -23,6 +29,8 @@ from gunicorn.app.base import BaseApplication
 
 from .config import Settings
 from .errors import HistgraphError, InputError
+from .rdf_guard import check_literal, check_rdf_xml_file
+from .reload import LOG, BuildRefused, BuildWatcher, ask_master_to_reload, check_build, current_target
 from .store import EmbeddedStore
 
 #: File extensions served by ``serve FILE...`` and their formats.
@@ -53,14 +61,27 @@ def load_files(paths: Sequence[Path], root: Path) -> Path:
     store = ox.Store(str(folder / "store"))
     for path in paths:
         rdf_format = FILE_FORMATS[path.suffix.lower()]
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            check_rdf_xml_file(path)  # entity-expansion bombs abort pyoxigraph's parser
         graph = None if rdf_format.supports_datasets else ox.NamedNode(path.resolve().as_uri())
         try:
-            store.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph)
+            store.bulk_extend(_checked(path, rdf_format, graph))
         except SyntaxError as exc:
             raise InputError(str(path), f"not valid {rdf_format.name}: {exc}") from None
     store.flush()
     del store  # releases the write lock, so workers can open it read-only
     return folder
+
+
+def _checked(path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -> Iterator[ox.Quad]:
+    """The quads of ``path`` (triples into ``graph``), refusing oversized literals."""
+    for item in ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()):
+        if isinstance(item.object, ox.Literal):
+            check_literal(item.object.value, str(path))
+        if isinstance(item, ox.Quad) and (graph is None or not isinstance(item.graph_name, ox.DefaultGraph)):
+            yield item
+        else:
+            yield ox.Quad(item.subject, item.predicate, item.object, graph or ox.DefaultGraph())
 
 
 @contextmanager
@@ -79,6 +100,10 @@ def served_store(settings: Settings, files: Sequence[Path]) -> Iterator[Path | N
             f"nothing built yet in {settings.builds_root}: run `histgraph build` first, "
             "or serve RDF files directly with `histgraph serve FILE...`"
         )
+    try:
+        check_build(current.resolve())
+    except BuildRefused as exc:
+        raise HistgraphError(f"{exc}; nothing is served") from None
     yield current.resolve()
 
 
@@ -94,19 +119,61 @@ def app_factory(settings: Settings, folder: Path | None) -> Callable[[], Flask]:
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn run from Python, with our options instead of its command line."""
+    """gunicorn run from Python, with our options instead of its command line.
 
-    def __init__(self, make_app: Callable[[], Flask], options: dict[str, Any]) -> None:
-        self._make_app = make_app
+    With ``follow`` (the ``build/current`` link), the master watches the link and
+    reloads onto each new build that passes :func:`~histgraph.reload.check_build`;
+    workers forked after a reload open :attr:`folder`, the build now served.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        folder: Path | None,
+        options: dict[str, Any],
+        follow: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.folder = folder
+        self.follow = follow
         self._options = options
+        self._watcher: BuildWatcher | None = None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        if self.follow is not None:
+            self.cfg.set("when_ready", self._start_watching)
+            self.cfg.set("on_exit", self._stop_watching)
 
     def load(self) -> Flask:
-        return self._make_app()
+        return app_factory(self.settings, self.folder)()
+
+    def _start_watching(self, _arbiter: object) -> None:
+        if self.follow is not None and self.folder is not None and self.settings.reload_poll > 0:
+            self._watcher = BuildWatcher(self.follow, self.folder, self.settings.reload_poll, ask_master_to_reload)
+            self._watcher.start()
+
+    def _stop_watching(self, _arbiter: object) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def reload(self) -> None:
+        """On SIGHUP (from the watcher or an operator): adopt the current build if it is sound."""
+        super().reload()
+        if self.follow is None:
+            return
+        target = current_target(self.follow)
+        if target is None or target == self.folder:
+            return
+        try:
+            check_build(target)
+        except BuildRefused as exc:
+            LOG.error("histgraph: refusing the new build: %s; still serving %s", exc, self.folder)
+            return
+        LOG.warning("histgraph: now serving build %s (was %s)", target.name, self.folder.name if self.folder else None)
+        self.folder = target
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
@@ -117,7 +184,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "worker_class": "sync",
         # gunicorn kills a worker silent for this long; a query is stopped well before.
         "timeout": int(settings.query_timeout * 2 + 30),
-        "graceful_timeout": 10,
+        # On SIGTERM or a reload, requests in flight may take up to a query's time limit.
+        "graceful_timeout": int(settings.graceful_timeout or settings.query_timeout + 5),
         # The longest request line gunicorn allows; longer queries must be POSTed.
         "limit_request_line": 8190,
         "accesslog": None,
@@ -138,7 +206,9 @@ def _probe(make_app: Callable[[], Flask]) -> None:
 
 def serve(settings: Settings, files: Sequence[Path] = (), announce: Callable[[str], None] = print) -> None:
     """Serve the current build (or ``files``) until interrupted."""
-    with served_store(settings, files) as folder:
+    with served_store(settings, files) as folder, _runtime_folder(settings) as runtime:
+        # Shared by every worker: admission slots, slow-query record, client budgets.
+        settings = dataclasses.replace(settings, runtime_dir=runtime)
         make_app = app_factory(settings, folder)
         _probe(make_app)
         what = ", ".join(map(str, files)) if files else (str(folder) if folder else settings.remote_query_url)
@@ -147,4 +217,16 @@ def serve(settings: Settings, files: Sequence[Path] = (), announce: Callable[[st
         if settings.debug:
             make_app().run(settings.host, settings.port, debug=True, use_reloader=False, threaded=True)
         else:
-            GunicornServer(make_app, gunicorn_options(settings)).run()
+            follow = settings.builds_root / "current" if not files and folder is not None else None
+            GunicornServer(settings, folder, gunicorn_options(settings), follow).run()
+
+
+@contextmanager
+def _runtime_folder(settings: Settings) -> Iterator[Path]:
+    """The configured ``runtime_dir``, or a temporary folder removed when the server stops."""
+    if settings.runtime_dir is not None:
+        settings.runtime_dir.mkdir(parents=True, exist_ok=True)
+        yield settings.runtime_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="histgraph-run-") as folder:
+        yield Path(folder)

@@ -11,14 +11,25 @@ with no query get the query editor; programs get the Service Description.
 from __future__ import annotations
 
 import hashlib
+import math
+import shutil
+import tempfile
+import time
+import weakref
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
-from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge, ServiceUnavailable, TooManyRequests
 
+from ..admission import AdmissionRefused, SlowQueries, Slots, slot_count, static_cost
 from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
+from ..budget import ClientBudget
+from ..config import Settings
 from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
 from ..isolation import QueryPool, store_source
 from ..safety import CheckedQuery, QueryRejected, check_query
@@ -52,6 +63,37 @@ def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
         executor = store  # type: ignore[assignment]  # RemoteStore.execute
     state.app.extensions["histgraph.executor"] = executor
     state.app.extensions["histgraph.answers"] = AnswerCache(context.settings.answer_cache_bytes)
+    state.app.extensions["histgraph.gate"] = Gate.create(context.settings, state.app)
+
+
+@dataclass
+class Gate:
+    """What decides whether a query may run now: slots, slow-query record, client budget.
+
+    They live in the server's runtime folder (``runtime_dir``, shared by every
+    worker of ``histgraph serve``); an app made without one gets a private folder.
+    """
+
+    slots: Slots
+    slow: SlowQueries
+    budget: ClientBudget
+
+    @classmethod
+    def create(cls, settings: Settings, owner: object) -> Gate:
+        folder = settings.runtime_dir
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="histgraph-run-"))
+            weakref.finalize(owner, shutil.rmtree, folder, True)
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(
+            Slots(folder / "slots", slot_count(settings.expensive_slots, settings.workers)),
+            SlowQueries(folder / "slow"),
+            ClientBudget(folder / "budget.sqlite3", settings.client_rate, settings.client_burst),
+        )
+
+    def expensive(self, text: str) -> str | None:
+        """Why ``text`` counts as expensive (by its shape, or measured before), or None."""
+        return static_cost(text) or ("slow when it ran before" if self.slow.known(text) else None)
 
 
 def get_executor() -> Executor:
@@ -128,6 +170,8 @@ def check(text: str) -> CheckedQuery:
             max_bytes=settings.max_request_bytes,
             max_depth=settings.max_query_depth,
             federation_allowlist=settings.federation_allowlist,
+            max_operators=settings.max_query_operators,
+            max_path_length=settings.max_path_length,
         )
     except QueryRejected as exc:
         abort(exc.status, description=str(exc))
@@ -136,7 +180,7 @@ def check(text: str) -> CheckedQuery:
 def choose_format(kinds: str) -> Format:
     """The format from a ``format`` parameter (for links) or else the Accept header."""
     name = request.values.get("format")
-    if name:
+    if name is not None:  # an empty format= is a mistake to report, not "no preference"
         chosen = by_name(name, kinds)
         if chosen is None:
             offered = ", ".join(f.name for f in formats_for(kinds))
@@ -172,6 +216,9 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
         checked.has_dataset,
         checked.prefixes,
     )
+    gate: Gate = current_app.extensions["histgraph.gate"]
+    expensive = gate.expensive(checked.text)
+    _charge(gate, settings, expensive)
     etag = _etag(context, job)
     if etag and request.method in {"GET", "HEAD"} and etag in request.if_none_match:
         return _with_cache_headers(Response(status=304), etag)
@@ -179,13 +226,16 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
     result = cache.get(etag) if etag else None
     try:
         if result is None:
-            result = get_executor().execute(job, settings.query_timeout)
+            result = _execute(gate, settings, job, expensive)
             if etag:
                 cache.put(etag, result)
     except QueryRejected as exc:
         abort(exc.status, description=str(exc))
     except QueryTimeout as exc:
         raise ServiceUnavailable(description=str(exc), retry_after=5) from None
+    except AdmissionRefused as exc:
+        wait = max(1, math.ceil(min(settings.query_timeout, 10) / 2))
+        raise ServiceUnavailable(description=f"{exc} (this query has {expensive})", retry_after=wait) from None
     except BackendFailed as exc:
         abort(502, description=str(exc))
     response = Response(result.body, content_type=fmt.content_type)
@@ -193,6 +243,33 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
     if result.truncated:
         response.headers["X-Histgraph-Truncated"] = "true"
     return _with_cache_headers(response, etag)
+
+
+def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
+    """Charge the client's budget for this query; 429 with Retry-After when it is spent."""
+    cost = settings.expensive_query_cost if expensive else 1
+    wait = gate.budget.take(request.remote_addr or "unknown", cost)
+    if wait:
+        raise TooManyRequests(
+            description=f"this client has used its query budget ({settings.client_rate:g} queries/s, "
+            f"bursts of {settings.client_burst}; an expensive query costs {settings.expensive_query_cost}); "
+            "wait as Retry-After says, or run heavy analyses on a copy of the data (see /dumps)",
+            retry_after=max(1, math.ceil(wait)),
+        )
+
+
+def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | None) -> Answer:
+    """Run ``job``; an expensive one holds a slot; a slow or stopped one is remembered."""
+    with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
+        started = time.monotonic()
+        try:
+            result = get_executor().execute(job, settings.query_timeout)
+        except QueryTimeout:
+            gate.slow.record(job.text)
+            raise
+    if (time.monotonic() - started) * 1000 > settings.slow_query_ms:
+        gate.slow.record(job.text)
+    return result
 
 
 def _etag(context: HistgraphContext, job: QueryJob) -> str | None:

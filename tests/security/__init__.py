@@ -1,0 +1,1 @@
+"""The hostile-input and resilience suite: each test names the threat it answers (docs/security.md)."""
