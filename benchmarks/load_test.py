@@ -39,10 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from histgraph.build import build  # noqa: E402
-from histgraph.config import load_settings  # noqa: E402
 from tests.conftest import copy_project  # noqa: E402
 from tests.servers import BIN, free_port, running  # noqa: E402
+
+from histgraph.build import build  # noqa: E402
+from histgraph.config import load_settings  # noqa: E402
 
 BASE = "https://histgraph.example.org/id/"
 PEOPLE = ["molotov", "stalin", "mao-zedong", "mikoyan", "li-fuchun", "dong-biwu"]

@@ -8,9 +8,13 @@ build` makes it; nothing is mocked.
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from histgraph.build import build
 from histgraph.config import Settings, load_settings
@@ -51,3 +55,37 @@ def copy_project(dest: Path, extra_documents: tuple[str, ...] = ()) -> Path:
     for doc in extra_documents:
         shutil.copytree(FIXTURES / doc, dest / "data" / "documents" / doc)
     return dest
+
+
+#: Debian's Chromium, headless, with nothing reaching out to the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def serve_app(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Serve a Flask app with a real threaded server on a free 127.0.0.1 port; yield its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

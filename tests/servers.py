@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-
 from flask import Flask
 from flask.testing import FlaskClient
 

@@ -7,45 +7,25 @@ Playwright. Screenshots are kept in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from histgraph.web import create_app
 
-from .conftest import CABLE, ROOT
+from .conftest import CABLE, ROOT, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def site(settings, built) -> Iterator[str]:
     """The app serving the session build at http://127.0.0.1:<port>."""
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serve_app(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

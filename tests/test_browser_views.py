@@ -6,18 +6,17 @@ drives the Debian chromium. Screenshots are kept in test-artifacts/ to be looked
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from werkzeug.serving import make_server
 
-from histgraph.build import build
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
+
+from .conftest import serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -25,38 +24,18 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SNAPSHOT = Path(__file__).resolve().parent / "fixtures" / "enrichment" / "wikidata-snapshot.trig"
 ZHOU = "https://histgraph.example.org/id/person/zhou-enlai"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
-def cable(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The project's real data, built without SHACL validation (tested elsewhere) to stay fast."""
-    settings = load_settings({"project_dir": ROOT, "build_dir": tmp_path_factory.mktemp("views-build")}, environ={})
-    return settings, build(settings, validate=False)
+def cable(settings, built):  # type: ignore[no-untyped-def]
+    """The project's real data: the session's validated build."""
+    return settings, built
 
 
 @pytest.fixture(scope="module")
 def live_url(cable) -> Iterator[str]:
     """The build served by a real server."""
     settings, built = cable
-    yield from _serve(create_app(settings, store=EmbeddedStore.open(built.path)))
+    with serve_app(create_app(settings, store=EmbeddedStore.open(built.path))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -65,23 +44,14 @@ def live_url_with_coordinates(cable) -> Iterator[str]:
     settings, built = cable
     quads = list(ox.parse(path=str(built.path / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
     quads += list(ox.parse(path=str(SNAPSHOT), format=ox.RdfFormat.TRIG))
-    yield from _serve(create_app(settings, store=EmbeddedStore.from_quads(quads, "with-coordinates")))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serve_app(create_app(settings, store=EmbeddedStore.from_quads(quads, "with-coordinates"))) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh page that records console errors and uncaught exceptions in ``page.errors``."""
+    ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     tab.errors = []
@@ -193,7 +163,7 @@ def test_network_stays_usable_at_a_few_thousand_nodes(page, browser):
 
     store = EmbeddedStore.from_quads(_synthetic_archive(1000, 1000, 200, 100, 7), "synthetic")
     settings = load_settings({"project_dir": ROOT}, environ={})
-    for url in _serve(create_app(settings, store=store)):
+    with serve_app(create_app(settings, store=store)) as url:
         page.goto(url + "/network")
         _ready(page, "#hg-network-main")
         net = page.locator("#hg-network-main")

@@ -12,13 +12,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from histgraph.build import build
 from histgraph.cli import main
-from histgraph.config import load_settings
 from histgraph.errors import HistgraphError
 from histgraph.export import export, render_graphviz
 from histgraph.network import extract_network
-from histgraph.store import EmbeddedStore
 from histgraph.timeline import extract_timeline
 from histgraph.web import create_app
 
@@ -29,10 +26,9 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 @pytest.fixture(scope="module")
-def cable(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The project's real data, built without SHACL validation (tested elsewhere) to stay fast."""
-    settings = load_settings({"project_dir": ROOT, "build_dir": tmp_path_factory.mktemp("export-build")}, environ={})
-    return settings, EmbeddedStore.open(build(settings, validate=False).path)
+def cable(settings, store):  # type: ignore[no-untyped-def]
+    """The project's real data: the session's validated build and its store."""
+    return settings, store
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,6 @@ import pyoxigraph as ox
 import pytest
 
 from histgraph import geo
-from histgraph.build import build
-from histgraph.config import load_settings
 from histgraph.geo import place_points
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
@@ -21,10 +19,9 @@ SNAPSHOT = Path(__file__).resolve().parent / "fixtures" / "enrichment" / "wikida
 
 
 @pytest.fixture(scope="module")
-def cable(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The project's real data, built without SHACL validation (tested elsewhere) to stay fast."""
-    settings = load_settings({"project_dir": ROOT, "build_dir": tmp_path_factory.mktemp("map-build")}, environ={})
-    return settings, build(settings, validate=False)
+def cable(settings, built):  # type: ignore[no-untyped-def]
+    """The project's real data: the session's validated build."""
+    return settings, built
 
 
 def _store_with(built, *extra: ox.Quad) -> EmbeddedStore:  # type: ignore[no-untyped-def]

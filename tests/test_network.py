@@ -7,8 +7,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import build
-from histgraph.config import load_settings
 from histgraph.network import NO_MODALITY, extract_network
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
@@ -23,11 +21,9 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture(scope="module")
-def cable(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The project's real data, built without SHACL validation (tested elsewhere) to stay fast."""
-    settings = load_settings({"project_dir": ROOT, "build_dir": tmp_path_factory.mktemp("network-build")}, environ={})
-    built = build(settings, validate=False)
-    return settings, EmbeddedStore.open(built.path)
+def cable(settings, store):  # type: ignore[no-untyped-def]
+    """The project's real data: the session's validated build and its store."""
+    return settings, store
 
 
 @pytest.fixture(scope="module")

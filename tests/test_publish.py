@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox

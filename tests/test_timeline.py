@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import build
-from histgraph.config import load_settings
-from histgraph.store import EmbeddedStore
 from histgraph.timeline import extract_timeline
 from histgraph.web import create_app
 
@@ -19,10 +16,9 @@ BASE = "https://histgraph.example.org/"
 
 
 @pytest.fixture(scope="module")
-def cable(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The project's real data, built without SHACL validation (tested elsewhere) to stay fast."""
-    settings = load_settings({"project_dir": ROOT, "build_dir": tmp_path_factory.mktemp("timeline-build")}, environ={})
-    return settings, EmbeddedStore.open(build(settings, validate=False).path)
+def cable(settings, store):  # type: ignore[no-untyped-def]
+    """The project's real data: the session's validated build and its store."""
+    return settings, store
 
 
 @pytest.fixture(scope="module")

@@ -203,7 +203,8 @@ def publish(ctx: click.Context, url: str | None) -> None:
     it there. Example: histgraph publish --to http://localhost:7878/store
     """
     from .errors import HistgraphError
-    from .publish import graphs_of, publish as run_publish
+    from .publish import graphs_of
+    from .publish import publish as run_publish
 
     settings = _settings(ctx)
     target = url or settings.remote_store_url

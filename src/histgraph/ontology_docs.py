@@ -32,9 +32,8 @@ def render(path: Path) -> str:
     import gc
     import warnings
 
-    from rdflib import Graph
-
     from pylode import OntPub  # imported here: pyLODE loads its background ontologies on import
+    from rdflib import Graph
 
     graph = Graph().parse(path, format="turtle")  # parsed by us, so no file is left open
     # pyLODE 3.2 reads its stylesheet without closing the file; that is its leak, not an

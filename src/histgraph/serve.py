@@ -30,7 +30,14 @@ from gunicorn.app.base import BaseApplication
 from .config import Settings
 from .errors import HistgraphError, InputError
 from .rdf_guard import check_literal, check_rdf_xml_file
-from .reload import LOG, BuildRefused, BuildWatcher, ask_master_to_reload, check_build, current_target
+from .reload import (
+    LOG,
+    BuildRefused,
+    BuildWatcher,
+    ask_master_to_reload,
+    check_build,
+    current_target,
+)
 from .store import EmbeddedStore
 
 #: File extensions served by ``serve FILE...`` and their formats.

@@ -7,7 +7,16 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from .. import ontology_docs
 from ..validation_report import read_report

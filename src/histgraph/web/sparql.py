@@ -24,9 +24,14 @@ from typing import Protocol
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
-from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge, ServiceUnavailable, TooManyRequests
+from werkzeug.exceptions import (
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 
-from ..admission import AdmissionRefused, SlowQueries, Slots, slot_count, static_cost
+from ..admission import AdmissionRefused, Slots, SlowQueries, slot_count, static_cost
 from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
 from ..budget import ClientBudget
 from ..config import Settings
