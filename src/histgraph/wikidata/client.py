@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
 from rdflib.term import Node
 
 from .. import __version__
@@ -84,6 +83,7 @@ def with_values(query: str, columns: Mapping[str, Sequence[Node]]) -> str:
     Each value is an rdflib term validated and written in N-Triples syntax by
     pyoxigraph, so no value can change the query's structure.
 
+    >>> from rdflib import URIRef
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": [URIRef("http://e/a")]}))
     SELECT ?x WHERE { VALUES ?x { <http://e/a> } ?x ?p ?o }
     """
