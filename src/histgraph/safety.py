@@ -38,7 +38,9 @@ UPDATE_KEYWORDS = frozenset(
 )
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# An escaped backslash is matched first so that "\\u0041" (a backslash, then
+# "u0041") stays as written, as oxigraph's parser reads it.
+_ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WORD = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.:\u00B7\u00C0-\uFFFF]*|:[\w\-.:\u00B7\u00C0-\uFFFF]*")
 _VARIABLE = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
@@ -89,9 +91,13 @@ def decode_escapes(text: str) -> str:
 
     >>> decode_escapes(r"\u0053ERVICE")
     'SERVICE'
+    >>> decode_escapes(r'"\\u003e"') == r'"\\u003e"'
+    True
     """
 
     def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "\\\\":
+            return match.group(0)
         code = int(match.group(1) or match.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             raise QueryRejected(f"invalid escape {match.group(0)!r}: not a Unicode character")
