@@ -90,9 +90,11 @@ class Unit:
     data: bytes
     focus: tuple[str, ...]
 
-    def digest(self, shapes_text: str) -> str:
-        """A content hash: same shapes, data and focus nodes give the same result."""
+    def digest(self, shapes_text: str, validator: str = "pyshacl") -> str:
+        """A content hash: same shapes, data, focus nodes and validator give the same result."""
         digest = hashlib.sha256(_CACHE_VERSION.encode())
+        if validator != "pyshacl":  # keeps the existing pyshacl cache entries valid
+            digest.update(validator.encode("utf-8"))
         digest.update(hashlib.sha256(shapes_text.encode("utf-8")).digest())
         digest.update(hashlib.sha256(self.data).digest())
         digest.update("\n".join(self.focus).encode("utf-8"))
@@ -215,12 +217,55 @@ def make_units(quads: Iterable[ox.Quad], base_iri: str) -> list[Unit]:
     return units
 
 
-def validate_unit_report(data: bytes, focus: tuple[str, ...], shapes_text: str) -> bytes:
-    """Validate one unit with pyshacl; the ``sh:ValidationReport`` as N-Triples."""
+#: The validators :func:`validate_unit_report` can run (``settings.validator``).
+VALIDATORS = ("pyshacl", "turbo")
+
+
+@functools.lru_cache(maxsize=4)
+def _turbo_shapes(text: str):  # type: ignore[no-untyped-def]
+    # Compiled once per process: a worker then validates all its units with it.
+    from pyshacl_turbo import compile_shapes
+
+    return compile_shapes(text, shacl_graph_format="turtle", advanced=True)
+
+
+def _turbo_report(data: bytes, shapes_text: str, focus: tuple[str, ...] = ()) -> Graph:
+    """Validate with pyshacl-turbo (Rust, pySHACL-compatible); the report graph.
+
+    Used only behind ``settings.validator = "turbo"``; tests/test_scale_validator.py
+    checks that its findings equal pyshacl's on the cable, a generated archive
+    with injected errors and every broken fixture. The data goes in as N-Triples
+    text: given a pyoxigraph store instead (0.6.5), it reported false violations
+    on typed and language-tagged literals.
+    """
+    from pyshacl_turbo.rdf import Input
+
+    # As serialized input, parsed by the Rust engine itself (given text, pyshacl-turbo
+    # 0.6.5 first builds an rdflib graph of it, which costs more than validating).
+    _conforms, report_graph, _text = _turbo_shapes(shapes_text).validate(
+        Input(data.decode("utf-8"), "nquads", None, {}),
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        focus_nodes=[URIRef(f) for f in focus] or None,
+    )
+    return report_graph
+
+
+def validate_unit_report(
+    data: bytes, focus: tuple[str, ...], shapes_text: str, validator: str = "pyshacl"
+) -> bytes:
+    """Validate one unit with ``validator``; the ``sh:ValidationReport`` as N-Triples."""
     from pyshacl import validate
 
     if not shapes_text.strip():
         return b""
+    if validator == "turbo":
+        report_graph = _turbo_report(data, shapes_text, focus)
+        if focus:
+            _drop_results_outside(report_graph, {URIRef(f) for f in focus})
+        return report_graph.serialize(format="nt").encode("utf-8")
     _conforms, report_graph, _text = validate(
         _nt_graph(data),
         shacl_graph=_shapes_graph(shapes_text),
@@ -254,8 +299,20 @@ def _drop_results_outside(report: Graph, focus: set[URIRef]) -> None:
             report.remove((None, SH.result, result))
 
 
-def _run_unit(args: tuple[bytes, tuple[str, ...], str]) -> bytes:
+def _run_unit(args: tuple[bytes, tuple[str, ...], str, str]) -> bytes:
     return validate_unit_report(*args)
+
+
+_WORKER_SETUP: dict[str, str] = {}  # set once in each worker process by _init_worker
+
+
+def _init_worker(shapes_text: str, validator: str) -> None:
+    """Give a worker the shapes once, not with every unit (they are larger than a unit)."""
+    _WORKER_SETUP.update(shapes_text=shapes_text, validator=validator)
+
+
+def _run_unit_in_worker(args: tuple[bytes, tuple[str, ...]]) -> bytes:
+    return validate_unit_report(*args, _WORKER_SETUP["shapes_text"], _WORKER_SETUP["validator"])
 
 
 def _findings(report: Graph, graph_name: str | None) -> list[tuple[Finding, object]]:
@@ -364,11 +421,14 @@ def validate_dataset(
     workers: int | None = None,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    validator: str = "pyshacl",
 ) -> ValidationReport:
     """Validate a dataset unit by unit (in parallel with ``workers`` > 1), using a cache."""
+    if validator not in VALIDATORS:
+        raise InputError("settings", f"validator must be one of {VALIDATORS}, got {validator!r}")
     units = make_units(quads, base_iri)
     tick = progress or (lambda _name: None)
-    keys = [unit.digest(shapes_text) for unit in units]
+    keys = [unit.digest(shapes_text, validator) for unit in units]
     payloads: dict[int, bytes] = {}
     todo = []
     for i, (unit, key) in enumerate(zip(units, keys, strict=True)):
@@ -379,10 +439,19 @@ def validate_dataset(
         else:
             todo.append(i)
     count = workers if workers is not None else default_workers(len(todo))
-    jobs = [(units[i].data, units[i].focus, shapes_text) for i in todo]
+    jobs = [(units[i].data, units[i].focus, shapes_text, validator) for i in todo]
     if count > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=get_context("spawn")) as pool:
-            results = pool.map(_run_unit, jobs)
+        count = min(count, len(todo))
+        # Chunks of units per round trip: thousands of small units otherwise cost more
+        # in inter-process messages than in validation.
+        chunk = max(1, min(64, len(todo) // (count * 8)))
+        with ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(shapes_text, validator),
+        ) as pool:
+            results = pool.map(_run_unit_in_worker, [job[:2] for job in jobs], chunksize=chunk)
             for i, payload in zip(todo, results, strict=True):
                 payloads[i] = payload
                 tick(units[i].graph)
@@ -413,6 +482,7 @@ def validate_quads(
         workers=workers,
         cache_dir=settings.builds_root / CACHE_DIR if use_cache else None,
         progress=progress,
+        validator=settings.validator,
     )
 
 
