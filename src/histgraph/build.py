@@ -29,6 +29,7 @@ from .load import count_inputs, read_project, rebase
 from .vocab import HG
 
 RDF_TYPE = str(RDF.type)
+_RDF_TYPE_NODE = ox.NamedNode(RDF_TYPE)
 CONSISTENCY_NOTE = str(HG.ConsistencyNote)
 KEEP_BUILDS = 3
 DUMP_NQUADS = "dataset.nq"
@@ -57,12 +58,24 @@ def nquads_lines(quads: list[ox.Quad]) -> list[str]:
     return sorted({f"{quad} .\n" for quad in quads})
 
 
-def summarize(quads: list[ox.Quad], anchors: list[anchoring.Anchor], documents: list[str]) -> dict:
-    """Counts a curator wants after a build: classes, documents, anchors, flags."""
-    classes = Counter(q.object.value for q in quads if q.predicate.value == RDF_TYPE)
+def summarize(
+    quads: list[ox.Quad],
+    anchors: list[anchoring.Anchor],
+    documents: list[str],
+    *,
+    distinct: int | None = None,
+) -> dict:
+    """Counts a curator wants after a build: classes, documents, anchors, flags.
+
+    ``distinct`` is the number of distinct quads when the caller already knows it
+    (the de-duplicated dump lines); counting it again costs a set of every quad.
+    """
+    classes = Counter(q.object.value for q in quads if q.predicate == _RDF_TYPE_NODE)
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    if distinct is None:
+        distinct = len(set(quads))
     return {
-        "triples": len({(q.subject, q.predicate, q.object, q.graph_name) for q in quads}),
+        "triples": distinct,
         "named_graphs": len(graphs),
         "documents": documents,
         "anchors": {
@@ -113,9 +126,13 @@ def _prefixes() -> dict[str, str]:
     return dict(PREFIXES)
 
 
-def write_dumps(quads: list[ox.Quad], folder: Path) -> str:
-    """Write the sorted N-Quads and TriG dumps; return the dataset's content hash."""
-    lines = nquads_lines(quads)
+def write_dumps(quads: list[ox.Quad], folder: Path, lines: list[str] | None = None) -> str:
+    """Write the sorted N-Quads and TriG dumps; return the dataset's content hash.
+
+    ``lines`` are :func:`nquads_lines` of ``quads`` when the caller has them already.
+    """
+    if lines is None:
+        lines = nquads_lines(quads)
     payload = "".join(lines).encode("utf-8")
     (folder / DUMP_NQUADS).write_bytes(payload)
     ordered = list(ox.parse(payload, format=ox.RdfFormat.N_QUADS))
@@ -171,7 +188,8 @@ def build(
     source = read_project(settings.data_dir, settings.ontology_dir, progress=progress)
     quads, anchors = anchoring.resolve_anchors(source.quads, source.texts)
     quads = list(rebase(quads, settings.base_iri))
-    summary = summarize(quads, anchors, source.document_ids)
+    lines = nquads_lines(quads)
+    summary = summarize(quads, anchors, source.document_ids, distinct=len(lines))
     report = None
     if validate:
         from .report import build_context, describe, violation_summary
@@ -194,7 +212,7 @@ def build(
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
-        digest = write_dumps(quads, staging)
+        digest = write_dumps(quads, staging, lines)
         build_id = digest[:16]
         final = builds / build_id
         summary["build_id"] = build_id

@@ -9,6 +9,8 @@ docs/publishing.md for why this is not a 303 redirect.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from flask import Blueprint, abort, make_response, render_template, request
 
 from ..annotated_text import FILTERS, annotated_text, entity_passages
@@ -21,6 +23,8 @@ from .page_data import base_iri, labels, script_json
 blueprint = Blueprint("entities", __name__)
 
 PAGE_SIZE = 50
+#: Rendered pages kept per worker and build (about 20-60 kB each: ~100 MB at most).
+PAGE_CACHE_ENTRIES = 2000
 SCHEMA_TYPES = {"person": "Person", "group": "Organization", "place": "Place",
                 "document": "ArchiveComponent", "work": "CreativeWork"}
 
@@ -39,9 +43,9 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
     context = get_context()
     slug, suffix = _split(kind, name)
     iri = f"{base_iri()}id/{kind}/{slug}"
-    if suffix and exists(context.store, f"{base_iri()}id/{kind}/{name}"):
+    if suffix and _exists(f"{base_iri()}id/{kind}/{name}"):
         slug, suffix, iri = name, None, f"{base_iri()}id/{kind}/{name}"
-    if not exists(context.store, iri):
+    if not _exists(iri):
         abort(404, description=f"Nothing in this dataset is called {iri}. Browse or search "
                                "for what you are looking for.")
     path = f"/id/{kind}/{slug}"
@@ -53,13 +57,58 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
             offered = ", ".join(["text/html"] + [f.media_type for f in rep.rdf_formats()])
             abort(406, description=f"This resource is offered as {offered}.")
     if served == rep.HTML:
-        response = make_response(_page(iri, kind, path))
+        if request.args:  # paging, highlights, filters: rare, rendered each time
+            body = _page(iri, kind, path)
+        else:
+            body = _rendered(("html", iri), lambda: _page(iri, kind, path))
+        response = make_response(body)
         response.headers["Content-Type"] = "text/html; charset=utf-8"
     else:
         fmt = rep.rdf_format(served)
-        response = make_response(rep.serialize(concise_description(context.store, iri), fmt))
+        response = make_response(_rendered(
+            (fmt.content_type, iri),
+            lambda: rep.serialize(concise_description(context.store, iri), fmt)))
         response.headers["Content-Type"] = fmt.content_type
     return rep.with_headers(response, path, negotiated, served)
+
+
+def _exists(iri: str) -> bool:
+    """Whether the store knows ``iri``, asked once per build (the page cache bounds it)."""
+    return _rendered(("exists", iri), lambda: exists(get_context().store, iri))
+
+
+def _rendered(key: tuple[str, str], render):  # type: ignore[no-untyped-def]
+    """A page rendered once per build: the data only changes at a build.
+
+    Bounded (least recently used out first) so that a crawler walking every
+    entity of a large archive cannot grow a worker's memory without limit.
+    """
+    context = get_context()
+    if context.settings.backend != "embedded":
+        # A remote store changes under us at each `histgraph publish`, and this app
+        # cannot tell when: render every time rather than serve a stale page.
+        return render()
+    pages = context.cached("entity-pages", lambda: PageCache(PAGE_CACHE_ENTRIES))
+    return pages.get(key, render)
+
+
+class PageCache:
+    """A small least-recently-used cache of rendered pages, one per build and worker."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, str], object] = OrderedDict()
+
+    def get(self, key: tuple[str, str], render):  # type: ignore[no-untyped-def]
+        """The cached value of ``key``, rendered with ``render()`` the first time."""
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return self.entries[key]
+        value = render()
+        self.entries[key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
 
 
 def _page(iri: str, kind: str, path: str) -> str:
