@@ -47,6 +47,20 @@ def store(built) -> EmbeddedStore:
     return EmbeddedStore.open(built.path)
 
 
+@pytest.fixture(scope="session")
+def cable(settings: Settings, store: EmbeddedStore) -> tuple[Settings, EmbeddedStore]:
+    """The project's real data: the session's settings and the store of its validated build."""
+    return settings, store
+
+
+@pytest.fixture(scope="session")
+def network(store: EmbeddedStore):  # type: ignore[no-untyped-def]
+    """The actor–event network extracted from the real build."""
+    from histgraph.network import extract_network
+
+    return extract_network(store)
+
+
 def copy_project(dest: Path, extra_documents: tuple[str, ...] = ()) -> Path:
     """A copy of the project's inputs in ``dest``, with fixture documents added."""
     for name in ("data", "queries", "shapes", "ontology"):

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from histgraph.cli import main
 from histgraph.errors import HistgraphError
 from histgraph.export import export, render_graphviz
-from histgraph.network import extract_network
 from histgraph.timeline import extract_timeline
 from histgraph.web import create_app
 
@@ -23,17 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://histgraph.example.org/"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-
-
-@pytest.fixture(scope="module")
-def cable(settings, store):  # type: ignore[no-untyped-def]
-    """The project's real data: the session's validated build and its store."""
-    return settings, store
-
-
-@pytest.fixture(scope="module")
-def network(cable):  # type: ignore[no-untyped-def]
-    return extract_network(cable[1])
 
 
 def _expected_nodes(network) -> dict[str, tuple[str, str, str]]:  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from histgraph.network import NO_MODALITY, extract_network
 from histgraph.store import EmbeddedStore
@@ -18,17 +17,6 @@ HG = "https://histgraph.example.org/ontology#"
 PPLAN = "http://purl.org/net/p-plan#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-@pytest.fixture(scope="module")
-def cable(settings, store):  # type: ignore[no-untyped-def]
-    """The project's real data: the session's validated build and its store."""
-    return settings, store
-
-
-@pytest.fixture(scope="module")
-def network(cable):  # type: ignore[no-untyped-def]
-    return extract_network(cable[1])
 
 
 def _edges(network, source: str, target: str) -> dict[str, str | None]:  # type: ignore[no-untyped-def]

@@ -16,12 +16,6 @@ BASE = "https://histgraph.example.org/"
 
 
 @pytest.fixture(scope="module")
-def cable(settings, store):  # type: ignore[no-untyped-def]
-    """The project's real data: the session's validated build and its store."""
-    return settings, store
-
-
-@pytest.fixture(scope="module")
 def data(cable) -> dict:  # type: ignore[no-untyped-def]
     return extract_timeline(cable[1]).to_json(BASE)
 
