@@ -7,20 +7,16 @@ import sys
 import click
 
 from ..cli import _settings, handle_errors
+from .wikidata_options import endpoint_option, timeout_option
 
 
 @click.command("enrich")
-@click.option(
-    "--endpoint",
-    help="SPARQL endpoint (default: setting wikidata_endpoint, the Wikidata Query Service).",
-)
+@endpoint_option
 @click.option(
     "--commons-api",
     help="Wikimedia Commons API for image licences (default: setting commons_api_url).",
 )
-@click.option(
-    "--timeout", type=float, help="Seconds to wait for each answer (default: wikidata_timeout, 30)."
-)
+@timeout_option
 @click.option(
     "--use-cache",
     is_flag=True,

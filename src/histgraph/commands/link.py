@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..cli import _settings, handle_errors
+from .wikidata_options import endpoint_option, timeout_option
 
 PUBLIC_ENDPOINT = "https://query.wikidata.org/sparql"
 
@@ -24,13 +25,8 @@ PUBLIC_ENDPOINT = "https://query.wikidata.org/sparql"
     is_flag=True,
     help="Also re-check entities that already have a reviewed match.",
 )
-@click.option(
-    "--endpoint",
-    help="SPARQL endpoint (default: setting wikidata_endpoint, the Wikidata Query Service).",
-)
-@click.option(
-    "--timeout", type=float, help="Seconds to wait for each answer (default: wikidata_timeout, 30)."
-)
+@endpoint_option
+@timeout_option
 @click.option(
     "--no-cache", is_flag=True, help="Ask the endpoint again instead of using .cache/wikidata/."
 )
