@@ -13,12 +13,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from werkzeug.serving import make_server
 
 from histgraph.build import build
 from histgraph.config import Settings, load_settings
 from histgraph.store import EmbeddedStore
+
+# CI must be reproducible: the property and Schemathesis suites draw the same
+# examples on every run ("ci", the default). To hunt for new failures with
+# fresh random examples, run with HYPOTHESIS_PROFILE=explore.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
