@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from histgraph.cli import main
+from histgraph.store import PUBLICATION_GRAPH
 
 from .servers import FIXTURE_DATA, SPARQL_FIXTURES, free_port, oxigraph_server
 
@@ -51,6 +52,7 @@ def test_publish_puts_every_graph(tmp_path: Path) -> None:
         assert "in 3 graphs" in result.output
         expected = Counter(q.graph_name.value for q in ox.parse(path=str(FIXTURE_DATA), format=ox.RdfFormat.TRIG))
         assert len(expected) == 3
+        expected[PUBLICATION_GRAPH] = 2  # the marker app instances watch (store.RemoteStore.version)
         assert graph_counts(url) == expected
         again = CliRunner().invoke(main, args, env={"HISTGRAPH_REMOTE_STORE_URL": f"{url}/store"})
         assert again.exit_code == 0, again.output

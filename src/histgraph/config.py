@@ -36,6 +36,8 @@ class Settings:
     remote_query_url: str = ""
     remote_update_url: str = ""
     remote_store_url: str = ""
+    #: Seconds between checks of the remote store's publication marker (0: every use).
+    remote_version_poll: float = 5.0
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_request_bytes: int = 100_000

@@ -219,12 +219,14 @@ def concise_description(store: Store, iri: str) -> Graph:
 
 def _group(rows, labels: LabelIndex, base_iri: str, incoming: bool) -> list[RelationGroup]:  # type: ignore[no-untyped-def]
     groups: dict[str, RelationGroup] = {}
+    seen: set[tuple[str, Value]] = set()  # a set, not `in list`: a shared person has hundreds
     for predicate, term in rows:
         key = str(predicate)
         if key not in groups:
             groups[key] = RelationGroup(key, labels.phrase(key, incoming), incoming)
         value = to_value(term, labels, base_iri)
-        if value not in groups[key].values:
+        if (key, value) not in seen:
+            seen.add((key, value))
             groups[key].values.append(value)
     for group in groups.values():
         group.values.sort(key=lambda v: (v.iri is None, v.text.lower()))

@@ -68,8 +68,16 @@ def publish(build_path: Path, url: str, progress: Callable[[str], None] = lambda
     """PUT every graph of the build at ``build_path`` to the Graph Store at ``url``."""
     if not url.startswith(("http://", "https://")):
         raise HistgraphError(f"--to needs an http(s) URL of a Graph Store endpoint, got {url!r}")
+    from datetime import UTC, datetime
+
+    from .store import PUBLICATION_GRAPH, publication_marker
+
     groups = graphs_of(build_path)
     for graph, triples in groups.items():
         put_graph(url, graph, triples)
         progress(graph)
+    # Last, once every graph is in: app instances on the remote backend see the
+    # marker change and drop their cached pages (see RemoteStore.version).
+    published_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    put_graph(url, PUBLICATION_GRAPH, publication_marker(build_path.resolve().name, published_at))
     return Published(url, len(groups), sum(len(t) for t in groups.values()))

@@ -10,6 +10,7 @@ named graphs, and values are bound, never pasted into query text.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,10 @@ class SelectResult:
 class Store(Protocol):
     """What every backend offers. Queries see the union of all named graphs."""
 
-    #: Identifies the data served (changes with every build), for ETags and caches.
-    version: str
+    @property
+    def version(self) -> str:
+        """Identifies the data served (changes with every build or publish), for caches."""
+        ...
 
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult: ...
 
@@ -216,16 +219,61 @@ def bind_values(query: str, bindings: Bindings | None) -> str:
 
 # --- remote ------------------------------------------------------------------
 
+#: The graph where `histgraph publish` writes, last, what it published: every app
+#: instance reads it to know when the remote data changed (and its caches are stale).
+PUBLICATION_GRAPH = "urn:histgraph:publication"
+PUBLICATION_QUERY = f"""
+SELECT ?id WHERE {{ GRAPH <{PUBLICATION_GRAPH}> {{ <{PUBLICATION_GRAPH}> <http://purl.org/dc/terms/identifier> ?id }} }}
+"""
+#: The version of a remote store nobody marked: it may change unseen, so nothing is cached.
+UNVERSIONED = "remote"
+
+
+def publication_marker(build_id: str, published_at: str) -> list[ox.Triple]:
+    """The triples `histgraph publish` writes into :data:`PUBLICATION_GRAPH`.
+
+    The identifier is the build's id and the time of publishing, so publishing
+    the same build again (say, into a store that was changed by hand) still
+    tells every instance to start its caches over.
+    """
+    marker = ox.NamedNode(PUBLICATION_GRAPH)
+    return [
+        ox.Triple(marker, ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(f"{build_id} {published_at}")),
+        ox.Triple(marker, ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime"),
+                  ox.Literal(published_at, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
+    ]
+
 
 class RemoteStore:
-    """A remote SPARQL 1.1 query endpoint, reached with SPARQLWrapper."""
+    """A remote SPARQL 1.1 query endpoint, reached with SPARQLWrapper.
 
-    def __init__(self, query_url: str, *, timeout: float = 10.0, version: str = "remote") -> None:
+    Its :attr:`version` is read from the publication marker at most every
+    ``version_poll`` seconds (0: at every use), so caches keyed by it start over
+    within that time after a `histgraph publish`.
+    """
+
+    def __init__(self, query_url: str, *, timeout: float = 10.0, version_poll: float = 5.0) -> None:
         if not query_url:
             raise HistgraphError("the remote backend needs remote_query_url (HISTGRAPH_REMOTE_QUERY_URL)")
         self.query_url = query_url
         self.timeout = timeout
-        self.version = version
+        self.version_poll = version_poll
+        self._version = UNVERSIONED
+        self._checked: float | None = None
+
+    @property
+    def version(self) -> str:
+        """``remote:<build id> <published at>`` from the marker, or :data:`UNVERSIONED`."""
+        now = time.monotonic()
+        if self._checked is None or now - self._checked >= self.version_poll:
+            self._checked = now
+            try:
+                found = sorted(str(row["id"]) for row in self.select(PUBLICATION_QUERY))
+            except HistgraphError:
+                # Unreachable now: the request itself will say so; keep what we knew.
+                return self._version
+            self._version = f"remote:{found[-1]}" if found else UNVERSIONED
+        return self._version
 
     def _wrapper(self, query: str, bindings: Bindings | None, return_format: str):  # type: ignore[no-untyped-def]
         from SPARQLWrapper import SPARQLWrapper
@@ -299,7 +347,8 @@ def term_from_json(cell: Mapping[str, str]) -> Node:
 def open_store(settings) -> Store:  # type: ignore[no-untyped-def]
     """The store the settings ask for: the current build, or a remote endpoint."""
     if settings.backend == "remote":
-        return RemoteStore(settings.remote_query_url, timeout=settings.query_timeout)
+        return RemoteStore(settings.remote_query_url, timeout=settings.query_timeout,
+                           version_poll=settings.remote_version_poll)
     link = settings.builds_root / "current"
     if not link.exists():
         raise HistgraphError(f"nothing built yet in {settings.builds_root}; run `histgraph build`")

@@ -25,6 +25,8 @@ class HistgraphContext:
     store: Store
     queries: Mapping[str, NamedQuery]
     cache: dict[str, Any] = field(default_factory=dict)
+    #: The data version the cache holds values of.
+    cache_version: str | None = None
 
     @classmethod
     def create(cls, settings: Settings, store: Store | None = None) -> HistgraphContext:
@@ -32,8 +34,17 @@ class HistgraphContext:
         return cls(settings, store if store is not None else open_store(settings), queries)
 
     def cached(self, key: str, make):  # type: ignore[no-untyped-def]
-        """A value computed once per build (the data only changes at a build)."""
-        full = f"{self.store.version}:{key}"
+        """A value computed once per version of the data (a build, or a publish to a remote store).
+
+        When the version changes, everything cached for the old one is dropped. The
+        key holds the version read before ``make()`` runs, so a value computed while
+        a publish lands is never kept under the new version.
+        """
+        version = self.store.version
+        if version != self.cache_version:
+            self.cache.clear()
+            self.cache_version = version
+        full = f"{version}:{key}"
         if full not in self.cache:
             self.cache[full] = make()
         return self.cache[full]

@@ -10,21 +10,29 @@ docs/publishing.md for why this is not a 303 redirect.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, make_response, render_template, request
 
 from ..annotated_text import FILTERS, annotated_text, entity_passages
 from ..cite import citation
 from ..entity import concise_description, describe, exists
+from ..store import UNVERSIONED
 from . import representations as rep
 from .context import get_context
 from .page_data import base_iri, labels, script_json
 
 blueprint = Blueprint("entities", __name__)
 
-PAGE_SIZE = 50
-#: Rendered pages kept per worker and build (about 20-60 kB each: ~100 MB at most).
+#: Items shown per long list (events, passages, citations, each relation group); the
+#: rest is one "next" link away. A page's size does not grow with the archive: at
+#: 10,000 documents a person of the shared pool has ~530 passages and ~530 events.
+PAGE_SIZE = 20
+#: Rendered pages kept per worker and build (at most ~60 kB each: ~120 MB at most).
 PAGE_CACHE_ENTRIES = 2000
+#: The lists paged with ``?more=<key>&page=<n>`` besides the relation groups.
+LISTS = ("events", "passages", "cite")
 SCHEMA_TYPES = {"person": "Person", "group": "Organization", "place": "Place",
                 "document": "ArchiveComponent", "work": "CreativeWork"}
 
@@ -84,10 +92,12 @@ def _rendered(key: tuple[str, str], render):  # type: ignore[no-untyped-def]
     entity of a large archive cannot grow a worker's memory without limit.
     """
     context = get_context()
-    if context.settings.backend != "embedded":
-        # A remote store changes under us at each `histgraph publish`, and this app
-        # cannot tell when: render every time rather than serve a stale page.
+    if context.store.version == UNVERSIONED:
+        # A remote store that `histgraph publish` has not marked: it may change under
+        # us unseen, so render every time rather than serve a stale page.
         return render()
+    # Keyed by the store's version: a marked remote store's version changes with
+    # each publish (checked every `remote_version_poll` s), so the cache starts over.
     pages = context.cached("entity-pages", lambda: PageCache(PAGE_CACHE_ENTRIES))
     return pages.get(key, render)
 
@@ -111,6 +121,43 @@ class PageCache:
         return value
 
 
+@dataclass(frozen=True)
+class Window:
+    """One page of a long list: which items a page shows and how to reach the others."""
+
+    key: str
+    page: int
+    size: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        """Index of the first item shown (0-based)."""
+        return (self.page - 1) * self.size
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one)."""
+        return max(1, -(-self.total // self.size))
+
+    def of(self, items: Sequence):  # type: ignore[no-untyped-def, type-arg]
+        """The items of this page."""
+        return items[self.first : self.first + self.size]
+
+
+def window(key: str, total: int, more: str, page: int, size: int = PAGE_SIZE, at: int | None = None) -> Window:
+    """The page of list ``key`` to show: the asked one if ``more`` names it, else the one holding
+    item ``at`` (a passage the reader came from), else the first; never past the last."""
+    if more == key:
+        chosen = page
+    elif at is not None:
+        chosen = at // size + 1
+    else:
+        chosen = 1
+    pages = max(1, -(-total // size))
+    return Window(key, min(max(1, chosen), pages), size, total)
+
+
 def _page(iri: str, kind: str, path: str) -> str:
     context = get_context()
     index, base = labels(), base_iri()
@@ -119,7 +166,6 @@ def _page(iri: str, kind: str, path: str) -> str:
     documents = sorted({p.document.iri for p in passages if p.document and p.document.iri})
     if kind == "document":
         documents = [iri]
-    citations = [c for c in (citation(context.store, d, index) for d in documents) if c]
     extra = {}
     if kind == "document":
         extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
@@ -129,13 +175,23 @@ def _page(iri: str, kind: str, path: str) -> str:
         extra["shown"] = shown or list(FILTERS)
         extra["filters"] = FILTERS
     more, page = request.args.get("more", ""), max(1, request.args.get("page", 1, type=int) or 1)
-    # The reader came from a name in a document: mark the shortest passage holding it.
+    # The reader came from a name in a document: mark the shortest passage holding it,
+    # and show the page of passages it is on.
     came_from = _highlight(request.args.get("from", ""))
     holding = [p for p in passages if came_from and p.start <= came_from[0] and came_from[1] <= p.end]
     current = min(holding, key=lambda p: p.end - p.start) if holding else None
+    windows = {
+        "events": window("events", len(view.events), more, page),
+        "passages": window("passages", len(passages), more, page,
+                           at=passages.index(current) if current else None),
+        "cite": window("cite", len(documents), more, page),
+    }
+    # One query per citation: only those shown are made.
+    citations = [c for c in (citation(context.store, d, index) for d in windows["cite"].of(documents)) if c]
     return render_template(
         [f"entity-{kind}.html", "entity.html"],
-        view=view, passages=passages, citations=citations, page_size=PAGE_SIZE,
+        view=view, passages=windows["passages"].of(passages), events=windows["events"].of(view.events),
+        citations=citations, windows=windows, page_size=PAGE_SIZE,
         more=more, page=page, current=(current.start, current.end) if current else None,
         json_ld=script_json(_schema_org(view, citations)), path=path,
         formats=rep.rdf_formats(), **extra,
