@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from histgraph.build import read_quads
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
@@ -42,7 +43,7 @@ def live_url(cable) -> Iterator[str]:
 def live_url_with_coordinates(cable) -> Iterator[str]:
     """The build plus a small fixture Wikidata snapshot with coordinates."""
     settings, built = cable
-    quads = list(ox.parse(path=str(built.path / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
+    quads = read_quads(built.path)
     quads += list(ox.parse(path=str(SNAPSHOT), format=ox.RdfFormat.TRIG))
     with serve_app(create_app(settings, store=EmbeddedStore.from_quads(quads, "with-coordinates"))) as url:
         yield url

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from histgraph.build import build, verify_manifest
+from histgraph.build import build, open_dump, verify_manifest
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.errors import InputError
@@ -24,8 +24,9 @@ def test_same_input_gives_byte_identical_dumps(tmp_path: Path, built) -> None:
         environ={},
     )
     again = build(settings)
-    for name in ("dataset.nq", "dataset.trig"):
-        assert (again.path / name).read_bytes() == (built.path / name).read_bytes()
+    for suffix in ("nq", "trig"):
+        with open_dump(again.path, suffix) as one, open_dump(built.path, suffix) as two:
+            assert one.read() == two.read()
     assert again.build_id == built.build_id
 
 
@@ -42,10 +43,14 @@ def test_current_points_at_a_complete_build(built, settings) -> None:
 def test_manifest_catches_a_truncated_file(tmp_path: Path) -> None:
     """Protects against serving a corrupt build: a changed file no longer matches."""
     project = copy_project(tmp_path / "project")
-    result = build(load_settings({"project_dir": project}, environ={}))
-    dump = result.path / "dataset.nq"
+    settings = load_settings({"project_dir": project}, environ={})
+    result = build(settings)
+    dump = result.path / "dump" / "shared.nq"
     dump.write_bytes(dump.read_bytes()[:100])
-    assert verify_manifest(result.path) == ["dataset.nq"]
+    assert verify_manifest(result.path) == ["dump/shared.nq"]
+    # The dump file is the build cache's copy (a hard link): the next build must not trust it.
+    again = build(settings, incremental=False)
+    assert again.build_id == result.build_id and verify_manifest(again.path) == []
 
 
 def test_syntax_error_keeps_last_good_build(tmp_path: Path) -> None:

@@ -123,3 +123,39 @@ def test_download_links_serve_the_exports(cable):
     assert response.data == export(store, BASE, "graphml")
     assert client.get("/exports/timeline-timelinejs.json").get_json()["events"]
     assert client.get("/exports/network.exe").status_code == 404
+
+
+@pytest.mark.parametrize("fmt, rdf_format", [("nquads", "N_QUADS"), ("trig", "TRIG")])
+def test_dataset_export_is_the_whole_build_in_one_file(settings, built, tmp_path, fmt, rdf_format):
+    """Protects loading a triple store from a build: one file holds every quad, as the store has them."""
+    import pyoxigraph as ox
+
+    from histgraph.build import read_quads
+
+    target = tmp_path / f"dataset.{fmt}"
+    result = CliRunner().invoke(main, ["--project", str(settings.project_dir), "--build-dir",
+                                       str(settings.builds_root), "export", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    exported = set(ox.parse(path=str(target), format=getattr(ox.RdfFormat, rdf_format)))
+    assert exported == set(read_quads(built.path))
+    assert len(exported) == built.summary["triples"]
+
+
+def test_exported_nquads_load_into_oxigraph_as_docs_scaling_says(settings, built, tmp_path):
+    """Protects docs/scaling.md's tested command: `oxigraph load` takes the exported file whole."""
+    import subprocess
+
+    import pyoxigraph as ox
+
+    from histgraph.build import read_quads
+
+    from .servers import BIN
+
+    target = tmp_path / "dataset.nq"
+    args = ["--project", str(settings.project_dir), "--build-dir", str(settings.builds_root)]
+    assert CliRunner().invoke(main, [*args, "export", "--format", "nquads", "-o", str(target)]).exit_code == 0
+    location = tmp_path / "oxigraph"
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(target)],
+                   check=True, capture_output=True)
+    assert set(ox.Store.read_only(str(location))) == set(ox.Store.read_only(str(built.path / "store")))
+    assert len(set(read_quads(built.path))) == built.summary["triples"]

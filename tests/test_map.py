@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from histgraph import geo
+from histgraph.build import read_quads
 from histgraph.geo import place_points
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
@@ -25,7 +26,7 @@ def cable(settings, built):  # type: ignore[no-untyped-def]
 
 
 def _store_with(built, *extra: ox.Quad) -> EmbeddedStore:  # type: ignore[no-untyped-def]
-    quads = list(ox.parse(path=str(built.path / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
+    quads = read_quads(built.path)
     quads += list(ox.parse(path=str(SNAPSHOT), format=ox.RdfFormat.TRIG))
     return EmbeddedStore.from_quads(quads + list(extra))
 

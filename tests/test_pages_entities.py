@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
+from histgraph.build import read_quads
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 
@@ -179,7 +180,7 @@ SNAPSHOT = """
 
 def test_wikidata_snapshot_is_shown_attributed(settings, built, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """With a snapshot graph, the page shows what Wikidata says, dated; a bad image IRI is dropped."""
-    quads = list(ox.parse(path=str(built.path / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
+    quads = read_quads(built.path)
     quads += list(ox.parse(SNAPSHOT.encode(), format=ox.RdfFormat.TRIG))
     store = EmbeddedStore.from_quads(quads, version="with-snapshot")
     client = create_app({"project_dir": settings.project_dir, "build_dir": tmp_path}, store=store).test_client()

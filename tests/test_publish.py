@@ -22,11 +22,12 @@ pytestmark = pytest.mark.server
 
 
 def fake_build(build_dir: Path) -> Path:
-    """A build folder as `histgraph build` leaves it (only dataset.nq is read), linked as current."""
+    """A build folder as `histgraph build` leaves it (only its state and N-Quads dump are read), linked as current."""
     build = build_dir / "builds" / "b1"
-    build.mkdir(parents=True)
+    (build / "dump").mkdir(parents=True)
     quads = list(ox.parse(path=str(FIXTURE_DATA), format=ox.RdfFormat.TRIG))
-    ox.serialize(quads, str(build / "dataset.nq"), ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, str(build / "dump" / "fixture.nq"), ox.RdfFormat.N_QUADS)
+    (build / "state.json").write_text(json.dumps({"parts": [{"name": "fixture"}]}))
     os.symlink(build, build_dir / "current")
     return build
 

@@ -25,6 +25,10 @@ class InputError(HistgraphError):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Raised in build worker processes and pickled back: rebuild from the parts.
+        return (type(self), (self.path, self.detail, self.line))
+
 
 class AnchorError(HistgraphError):
     """A quote or mention does not occur in its document's text as written."""

@@ -31,13 +31,15 @@ class Published:
 
 def graphs_of(build_path: Path) -> dict[str, list[ox.Triple]]:
     """The build's triples grouped by named graph IRI ("" for the default graph)."""
-    dump = build_path / "dataset.nq"
-    if not dump.is_file():
-        raise HistgraphError(f"no dataset.nq in {build_path}; run `histgraph build` first")
+    from .build import STATE, open_dump
+
+    if not (build_path / STATE).is_file():
+        raise HistgraphError(f"{build_path} is not a complete build; run `histgraph build` first")
     groups: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS):
-        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        groups[name].append(quad.triple)
+    with open_dump(build_path) as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            groups[name].append(quad.triple)
     return dict(sorted(groups.items()))
 
 

@@ -45,10 +45,109 @@ class ReportContext:
         """The English label of ``iri`` (or any label), else None."""
         return None if iri is None else self.labels.get(iri)
 
+    def passage(self, iri: str) -> Passage | None:
+        """The first passage (by annotation IRI) that states ``iri``, or that ``iri`` anchors."""
+        return self.passages.get(iri)
+
+
+class StoreReportContext(ReportContext):
+    """The same labels and passages as :func:`build_context`, looked up in a store when asked.
+
+    For large builds: a report names a few thousand nodes, the dataset holds millions.
+    """
+
+    def __init__(self, store: ox.Store, base_iri: str) -> None:
+        super().__init__()
+        self.store, self.base_iri = store, base_iri
+        self._labels: dict[str, str | None] = {}
+        self._passages: dict[str, Passage | None] = {}
+
+    def _values(self, subject: str, predicate: str) -> list[ox.Term]:
+        if not subject or subject.startswith("_:"):
+            return []
+        try:
+            node = ox.NamedNode(subject)
+        except ValueError:
+            return []
+        return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)]
+
+    def label(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        if iri not in self._labels:
+            found = [o for o in self._values(iri, _LABEL) if isinstance(o, ox.Literal)]
+            best = min(((0 if o.language == "en" else 1, o.value) for o in found), default=None)
+            label = best[1] if best else None
+            if label is None and "/graph/" in iri:
+                name = iri.rsplit("/graph/", 1)[1]
+                label = self.label(f"{self.base_iri}id/document/{name}") or f"{name.replace('-', ' ')} (shared records)"
+            self._labels[iri] = label
+        return self._labels[iri]
+
+    def prime(self, described: dict, stale: set[str]) -> None:
+        """Take the labels and passages a previous report (``describe`` output) shows, except ``stale`` IRIs.
+
+        A build that changes a few documents can only change the labels and
+        passages of what those documents describe (``stale``); everything else
+        the last report showed is still right and need not be looked up again.
+        """
+        for document in described.get("documents", []):
+            if document["graph"] not in stale:
+                self._labels.setdefault(document["graph"], document["label"])
+            for entity in document["entities"]:
+                if entity["iri"] in stale:
+                    continue
+                self._labels.setdefault(entity["iri"], entity["label"])
+                for item in entity["findings"]:
+                    if item["value"] is not None and item["value"] not in stale:
+                        self._labels.setdefault(item["value"], item["value_label"])
+                    passage = item["passage"]
+                    self._passages.setdefault(entity["iri"], None if passage is None else Passage(**passage))
+
+    def passage(self, iri: str) -> Passage | None:
+        if iri not in self._passages:
+            self._passages[iri] = self._find_passage(iri)
+        return self._passages[iri]
+
+    def _find_passage(self, iri: str) -> Passage | None:
+        targets = self._values(iri, _OA + "hasTarget")
+        if self._values(iri, _OA + "hasBody") and targets:
+            return self._target_passage(targets[0].value)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return None
+        annotations = sorted({q.subject.value for q in self.store.quads_for_pattern(
+            None, ox.NamedNode(_OA + "hasBody"), node, None)})
+        for annotation in annotations:
+            if not any(m.value == _OA + "describing" for m in self._values(annotation, _OA + "motivatedBy")):
+                continue
+            targets = self._values(annotation, _OA + "hasTarget")
+            passage = self._target_passage(targets[0].value) if targets else None
+            if passage is not None:
+                return passage
+        return None
+
+    def _target_passage(self, target: str) -> Passage | None:
+        by_subject: dict[str, dict[str, list[object]]] = {}
+        for prop in ("hasSource", "hasSelector"):
+            by_subject.setdefault(target, {})[prop] = self._values(target, _OA + prop)
+        for selector in by_subject[target]["hasSelector"]:
+            for prop in ("exact", "start", "end"):
+                values = self._values(selector.value, _OA + prop)
+                if values:
+                    by_subject.setdefault(selector.value, {})[prop] = values
+        texts = {}
+        for source in by_subject[target]["hasSource"]:
+            values = self._values(source.value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+            if values:
+                texts[source.value] = values[0].value
+        return _passage(by_subject, texts, target)
+
 
 def build_context(quads: Iterable[ox.Quad], base_iri: str) -> ReportContext:
     """Index labels and the first anchored passage of each entity (and each anchor)."""
-    labels: dict[str, tuple[int, str]] = {}
+    labels: dict[str, tuple[tuple[int, str], str]] = {}
     by_subject: dict[str, dict[str, list[object]]] = {}
     texts: dict[str, str] = {}
     for q in quads:
@@ -56,7 +155,7 @@ def build_context(quads: Iterable[ox.Quad], base_iri: str) -> ReportContext:
         if not isinstance(s, ox.NamedNode):
             continue
         if p == _LABEL and isinstance(o, ox.Literal):
-            rank = 0 if o.language == "en" else 1
+            rank = (0 if o.language == "en" else 1, o.value)  # the same choice whatever the order
             if s.value not in labels or rank < labels[s.value][0]:
                 labels[s.value] = (rank, o.value)
         elif p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#value" and "/id/text/" in s.value:
@@ -108,7 +207,7 @@ def _passage(by_subject: dict, texts: dict[str, str], target: str) -> Passage | 
 
 
 def _finding_dict(finding: Finding, context: ReportContext) -> dict[str, object]:
-    passage = context.passages.get(finding.focus)
+    passage = context.passage(finding.focus)
     return {
         "severity": finding.severity,
         "message": finding.message,

@@ -69,6 +69,7 @@ class ValidationReport:
     graph: Graph = field(default_factory=Graph)
     units: int = 0
     cached_units: int = 0
+    text: bytes | None = None  # the report as Turtle when made without an rdflib graph
 
     def counts(self) -> dict[str, int]:
         """How many violations, warnings and infos the report holds."""
@@ -79,6 +80,8 @@ class ValidationReport:
 
     def turtle(self) -> bytes:
         """The standard ``sh:ValidationReport`` as Turtle."""
+        if self.text is not None:
+            return self.text
         return self.graph.serialize(format="turtle").encode("utf-8")
 
 
@@ -492,3 +495,188 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     shapes_text = shapes.serialize(format="turtle")
     report = validate_unit_report(payload, (), shapes_text)
     return merge_reports([("", report)])
+
+
+# -- Units made from parts (the build's path; make_units above is the reference) --
+
+
+class UnitIndex:
+    """The context a unit may need from the rest of the dataset, as N-Triples terms.
+
+    ``records(subject)``: the authority records' triples about ``subject``;
+    ``types(node)``: every ``rdf:type`` triple of ``node`` outside the ontology;
+    ``about(graph)``: what any graph but the ontology says about the named graph.
+    """
+
+    def __init__(self, records: dict, types: dict, about: dict) -> None:
+        self._records, self._types, self._about = records, types, about
+
+    def records(self, subject: str) -> list:
+        return self._records.get(subject, [])
+
+    def types(self, node: str) -> list:
+        return self._types.get(node, [])
+
+    def about(self, graph: str) -> list:
+        return self._about.get(graph, [])
+
+
+class StoreUnitIndex:
+    """:class:`UnitIndex` answered from a built store (for a build that changes a few documents).
+
+    The authority records come as triples read from their files, not from the
+    store: the store writes some literals in canonical form (an
+    ``xsd:nonNegativeInteger`` comes back as an ``xsd:integer``), and a unit
+    must hold the data exactly as written, as a full build's units do. Types are
+    IRIs, which the store keeps as they are; statements about a graph are taken
+    from graphs other than the unit's own (whose triples come from its file).
+    """
+
+    def __init__(self, store: ox.Store, base_iri: str, records: dict) -> None:
+        self.store = store
+        self._records = records
+        self.ontology = ox.NamedNode(f"{base_iri}graph/ontology")
+        self.rdf_type = ox.NamedNode(_RDF_TYPE)
+
+    @staticmethod
+    def _node(term: str) -> ox.NamedNode | None:
+        return ox.NamedNode(term[1:-1]) if term.startswith("<") else None
+
+    def records(self, subject: str) -> list:
+        return self._records.get(subject, [])
+
+    def types(self, node: str) -> list:
+        named = self._node(node)
+        if named is None:
+            return []
+        found = {(node, str(q.predicate), str(q.object))
+                 for q in self.store.quads_for_pattern(named, self.rdf_type, None, None)
+                 if q.graph_name != self.ontology and isinstance(q.object, ox.NamedNode)}
+        return sorted(found)
+
+    def about(self, graph: str) -> list:
+        named = self._node(graph)
+        if named is None:
+            return []
+        found = {(graph, str(q.predicate), str(q.object))
+                 for q in self.store.quads_for_pattern(named, None, None, None)
+                 if q.graph_name not in (self.ontology, named)}
+        return sorted(found)
+
+
+def unit_from_triples(graph: str, own: Iterable[tuple[str, str, str]], index) -> Unit:  # type: ignore[no-untyped-def]
+    """The validation unit of the named graph ``graph`` (a term, ``<IRI>``) from its own triples.
+
+    The same unit :func:`make_units` makes from the whole dataset: own triples, what
+    the dataset says about the graph, the authority records of its subjects, and the
+    types of every node those triples point to.
+    """
+    own = set(own)
+    context = own | set(index.about(graph))
+    subjects = {s for s, _p, _o in own}
+    for subject in subjects:
+        context.update(index.records(subject))
+    for _s, _p, obj in list(context):
+        context.update(index.types(obj))
+    focus = tuple(sorted(s[1:-1] for s in subjects if s.startswith("<")))
+    data = "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in context)).encode("utf-8")
+    return Unit(graph[1:-1], data, focus)
+
+
+def has_results(payload: bytes) -> bool:
+    """Whether a unit's report (N-Triples) holds any result: most hold none."""
+    return b"<http://www.w3.org/ns/shacl#result>" in payload
+
+
+def check_unit(unit: Unit, shapes_text: str, validator: str, cache_dir: Path | None) -> tuple[str, bytes, bool]:
+    """Validate one unit, or take its report from the cache; its cache key, report, and whether cached."""
+    key = unit.digest(shapes_text, validator)
+    payload = _read_cache(cache_dir, key)
+    if payload is not None:
+        return key, payload, True
+    payload = validate_unit_report(unit.data, unit.focus, shapes_text, validator)
+    _write_cache(cache_dir, key, payload)
+    return key, payload, False
+
+
+def read_cached_report(cache_dir: Path | None, key: str) -> bytes | None:
+    """A unit's report from the validation cache, by key."""
+    return _read_cache(cache_dir, key)
+
+
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+def _ox_findings(payload: bytes, graph_name: str, unit: int) -> list[tuple[Finding, list[ox.Triple]]]:
+    """The findings of one unit's report, each with its result's triples (blank nodes made unique)."""
+    by_subject: dict[object, list[ox.Triple]] = {}
+
+    def rename(term):  # type: ignore[no-untyped-def]
+        return ox.BlankNode(f"u{unit}x{term.value}") if isinstance(term, ox.BlankNode) else term
+
+    for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES):
+        triple = ox.Triple(rename(t.subject), t.predicate, rename(t.object))
+        by_subject.setdefault(triple.subject, []).append(triple)
+    out = []
+    for subject, triples in by_subject.items():
+        props: dict[str, object] = {}
+        for t in triples:
+            props.setdefault(t.predicate.value, t.object)
+        if _SH + "resultSeverity" not in props:
+            continue
+
+        def text(name):  # type: ignore[no-untyped-def]
+            value = props.get(_SH + name)
+            return None if value is None or isinstance(value, ox.BlankNode) else value.value
+
+        finding = Finding(
+            severity=_SEVERITY.get(URIRef(text("resultSeverity") or ""), "violation"),
+            message=text("resultMessage") or "",
+            focus=text("focusNode") or "",
+            path=text("resultPath"),
+            value=text("value"),
+            shape=text("sourceShape"),
+            constraint=text("sourceConstraintComponent"),
+            graph=graph_name,
+        )
+        closure, todo, seen = [], [subject], set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for t in by_subject.get(node, []):
+                closure.append(t)
+                if isinstance(t.object, ox.BlankNode):
+                    todo.append(t.object)
+        out.append((finding, closure, subject))
+    return out
+
+
+def merge_unit_reports(reports: list[tuple[str, bytes]], units: int) -> ValidationReport:
+    """One :class:`ValidationReport` from units' reports, its Turtle written without rdflib.
+
+    Same findings as :func:`merge_reports` (a finding met by two units is kept
+    once), for builds with thousands of units.
+    """
+    seen: set[tuple[str, ...]] = set()
+    findings: list[Finding] = []
+    report = ox.BlankNode("report")
+    triples: list[ox.Triple] = []
+    for i, (graph_name, payload) in enumerate(reports):
+        for finding, closure, node in _ox_findings(payload, graph_name, i):
+            if finding.key() in seen:
+                continue
+            seen.add(finding.key())
+            findings.append(finding)
+            triples.append(ox.Triple(report, ox.NamedNode(_SH + "result"), node))
+            triples.extend(closure)
+    conforms = not any(f.severity == "violation" for f in findings)
+    head = [
+        ox.Triple(report, ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SH + "ValidationReport")),
+        ox.Triple(report, ox.NamedNode(_SH + "conforms"), ox.Literal(str(conforms).lower(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+    ]
+    text = ox.serialize(head + triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": _SH}) or b""
+    order = {"violation": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.graph or "", f.focus, f.message, f.value or ""))
+    return ValidationReport(conforms=conforms, findings=findings, units=units, text=text)

@@ -8,16 +8,21 @@ from pathlib import Path
 import click
 
 from ..cli import _settings, handle_errors
+from ..errors import HistgraphError
 from ..export import FORMATS
+
+#: The dataset formats, by the suffix of the build's dump files.
+DATASET = {"nquads": "nq", "trig": "trig"}
 
 
 @click.command("export")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice([*DATASET, *FORMATS]),
     required=True,
-    help="gexf/graphml (Gephi, Cytoscape), nodes-csv/edges-csv (spreadsheets), "
+    help="nquads/trig (the whole dataset, for triple stores' bulk loaders), "
+    "gexf/graphml (Gephi, Cytoscape), nodes-csv/edges-csv (spreadsheets), "
     "timelinejs (TimelineJS JSON), dot, svg or png (Graphviz, for papers and slides).",
 )
 @click.option(
@@ -29,18 +34,25 @@ from ..export import FORMATS
 @click.pass_context
 @handle_errors
 def command(ctx: click.Context, fmt: str, output: str | None) -> None:
-    """Export the current build's network or timeline.
+    """Export the current build's dataset, network or timeline.
+
+    nquads and trig write every named graph of the build as one file (a build
+    keeps one file per document; this joins them).
 
     Every node and edge carries its IRI, label, kind and modality ("n/a" where
     the model states none, as for people and places). svg and png need Graphviz
     (apt-get install graphviz).
 
-    Examples: histgraph export --format gexf -o cable.gexf;
+    Examples: histgraph export --format nquads -o dataset.nq;
+    histgraph export --format gexf -o cable.gexf;
     histgraph export --format svg -o network.svg
     """
     from ..export import export
     from ..store import open_store
 
+    if fmt in DATASET:
+        _export_dataset(_settings(ctx), DATASET[fmt], output)
+        return
     spec = FORMATS[fmt]
     if spec.binary and output is None:
         raise click.UsageError(f"--format {fmt} is binary: give a file with -o, e.g. -o network.{spec.extension}")
@@ -56,3 +68,21 @@ def command(ctx: click.Context, fmt: str, output: str | None) -> None:
         return
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+def _export_dataset(settings, suffix: str, output: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Write the current build's whole dataset as one N-Quads or TriG file (or to standard output)."""
+    import shutil
+
+    from ..build import current_build, open_dump, write_dump
+
+    folder = current_build(settings)
+    if folder is None:
+        raise HistgraphError(f"nothing built yet in {settings.builds_root}; run `histgraph build` first")
+    if output is None:
+        with open_dump(folder, suffix) as stream:
+            shutil.copyfileobj(stream, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+        return
+    written = write_dump(folder, suffix, Path(output))
+    click.echo(f"wrote {written} ({written.stat().st_size} bytes)", err=True)

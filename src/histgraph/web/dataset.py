@@ -19,6 +19,7 @@ from flask import (
 )
 
 from .. import ontology_docs
+from ..build import STATE, read_quads, write_dump
 from ..validation_report import read_report
 from ..vocab import PREFIXES
 from ..void import DUMPS, dataset_counts, void_graph
@@ -41,10 +42,10 @@ def dataset_summary():  # type: ignore[no-untyped-def]
 def _void():  # type: ignore[no-untyped-def]
     folder = build_folder()
     modified = None
-    if folder is not None and (folder / "dataset.nq").is_file():
+    if folder is not None and (folder / STATE).is_file():
         from datetime import datetime, timezone
 
-        stamp = (folder / "dataset.nq").stat().st_mtime
+        stamp = (folder / STATE).stat().st_mtime
         modified = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return void_graph(dataset_summary(), base_iri(), TITLE, modified)
 
@@ -74,8 +75,7 @@ def _write_once(path: Path, make) -> Path:  # type: ignore[no-untyped-def]
 
 def _merged(folder: Path, fmt: ox.RdfFormat) -> bytes:
     """All graphs of the build merged into one graph, plus the VoID description."""
-    quads = ox.parse(path=str(folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in read_quads(folder)}
     described = _void().serialize(format="nt", encoding="utf-8")
     triples.update(ox.parse(described, format=ox.RdfFormat.N_TRIPLES))
     ordered = sorted(triples, key=str)
@@ -98,7 +98,10 @@ def dump(name: str):  # type: ignore[no-untyped-def]
     if folder is None:
         abort(404, description="This server reads a remote store; it has no dumps to offer.")
     if name in ("dataset.trig", "dataset.nq"):
-        path = folder / name
+        # The build keeps one file per part; the first download joins them, once per build.
+        path = cache_folder() / name
+        if not path.is_file():
+            write_dump(folder, name.rsplit(".", 1)[1], path)
     else:
         fmt = ox.RdfFormat.TURTLE if name.endswith(".ttl") else ox.RdfFormat.JSON_LD
         path = _write_once(cache_folder() / name, lambda: _merged(folder, fmt))
