@@ -563,7 +563,7 @@ def _build_full(plan: _Plan) -> BuildResult:
 # -- writing ------------------------------------------------------------------------
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:  # another file system: copy
@@ -591,7 +591,7 @@ def _write_build(plan: _Plan, metas: list[PartMeta], summary: dict, report, repo
         plan.tick.stage("writing the dumps", len(metas))
         for meta in metas:
             for suffix, sha in (("nq", meta.nq_sha), ("trig", meta.trig_sha)):
-                _link(plan.cache.object_path(sha, suffix), dump / f"{meta.name}.{suffix}")
+                _link(plan.cache.object_name(sha, suffix), os.path.join(dump, f"{meta.name}.{suffix}"))
                 known[f"{DUMP_DIR}/{meta.name}.{suffix}"] = sha
             plan.tick.advance()
         (dump / TRIG_HEADER).write_bytes(trig_header())
@@ -604,7 +604,7 @@ def _write_build(plan: _Plan, metas: list[PartMeta], summary: dict, report, repo
             "parts": [_essentials(m) for m in metas],
             "units": units,
         }
-        (staging / STATE).write_text(json.dumps(state) + "\n")
+        (staging / STATE).write_text(json.dumps(state, separators=(",", ":")) + "\n")
         write_manifest(staging, known, previous)
         if final.exists():
             shutil.rmtree(final)

@@ -131,7 +131,11 @@ class Cache:
         return self.root / "parts" / f"{digest}.json"
 
     def object_path(self, sha: str, suffix: str) -> Path:
-        return self.root / "objects" / sha[:2] / f"{sha}.{suffix}"
+        return Path(self.object_name(sha, suffix))
+
+    def object_name(self, sha: str, suffix: str) -> str:
+        """:meth:`object_path` as a string (a build links tens of thousands of them)."""
+        return os.path.join(self.root, "objects", sha[:2], f"{sha}.{suffix}")
 
     def load_meta(self, digest: str) -> PartMeta | None:
         """The cached meta of a part, if it and both its outputs are there, whole.
@@ -146,7 +150,7 @@ class Cache:
             return None
         for sha, suffix, size in ((meta.nq_sha, "nq", meta.sizes[0]), (meta.trig_sha, "trig", meta.sizes[1])):
             try:
-                if os.stat(self.object_path(sha, suffix)).st_size != size:
+                if os.stat(self.object_name(sha, suffix)).st_size != size:
                     self._discard(meta)
                     return None
             except OSError:
