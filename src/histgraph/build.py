@@ -480,15 +480,16 @@ def _validate_all(plan: _Plan, metas: list[PartMeta]) -> tuple[list[list], objec
             results.extend(_check_units(path, graphs, index, plan.shapes_text, validator, plan.validation_cache))
             plan.tick.advance()
     units = [[graph, key, bool(payload)] for graph, key, payload, _cached in results]
-    report = _merge([(graph, payload) for graph, _key, payload, _cached in results if payload], len(units))
+    report = _merge([(graph, key, payload) for graph, key, payload, _cached in results if payload], len(units),
+                    plan.validation_cache)
     report.cached_units = sum(1 for *_rest, cached in results if cached)
     return units, report
 
 
-def _merge(reports: list[tuple[str, bytes]], total: int):  # type: ignore[no-untyped-def]
+def _merge(reports: list[tuple[str, str, bytes | None]], total: int, cache_dir: Path):  # type: ignore[no-untyped-def]
     from .validate import merge_unit_reports
 
-    return merge_unit_reports(reports, total)
+    return merge_unit_reports(reports, total, cache_dir)
 
 
 def _refuse_if_invalid(plan: _Plan, store: ox.Store, report, primed: tuple[dict, set[str]] | None = None) -> str:  # type: ignore[no-untyped-def]
@@ -754,7 +755,6 @@ def _revalidate(plan: _Plan, store: ox.Store, state: dict, old_metas: dict, new_
         StoreUnitIndex,
         check_unit,
         has_results,
-        read_cached_report,
         unit_from_triples,
     )
 
@@ -791,27 +791,25 @@ def _revalidate(plan: _Plan, store: ox.Store, state: dict, old_metas: dict, new_
             validated += not cached
         plan.tick.advance()
     gone = {g[1:-1] for m in old_metas.values() for g in m.graphs} - set(fresh)
-    units, reports = [], []
+    units, payloads = [], {}
     for graph, key, with_results in state["units"]:
         if graph in gone:
             continue
         if graph in fresh:
             key, payload = fresh.pop(graph)
             with_results = has_results(payload)
-        elif with_results:
-            payload = read_cached_report(plan.validation_cache, key)
-            if payload is None:
-                raise _NotIncremental  # the cached report is gone: validate everything
+            payloads[graph] = payload
         units.append([graph, key, with_results])
-        if with_results:
-            reports.append((graph, payload))
     for graph, (key, payload) in fresh.items():  # added documents
         units.append([graph, key, has_results(payload)])
-        if has_results(payload):
-            reports.append((graph, payload))
+        payloads[graph] = payload
     order = _unit_order(metas, base)
     units.sort(key=lambda u: order.get(u[0], len(order)))
-    report = _merge(reports, len(units))
+    try:
+        report = _merge([(g, key, payloads.get(g)) for g, key, with_results in units if with_results],
+                        len(units), plan.validation_cache)
+    except LookupError:
+        raise _NotIncremental from None  # a cached report is gone: validate everything
     report.cached_units = len(units) - validated
     return units, report
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -394,14 +395,17 @@ def _read_cache(cache_dir: Path | None, key: str) -> bytes | None:
 
 
 def _write_cache(cache_dir: Path | None, key: str, payload: bytes) -> None:
-    if cache_dir is None:
-        return
+    if cache_dir is not None:
+        _write_cache_file(cache_dir / f"{key}.nt", payload)
+
+
+def _write_cache_file(path: Path, payload: bytes) -> None:
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-        os.replace(tmp, cache_dir / f"{key}.nt")
+        os.replace(tmp, path)
     except OSError:
         pass  # a cache that cannot be written only costs time, never correctness
 
@@ -599,15 +603,10 @@ def check_unit(unit: Unit, shapes_text: str, validator: str, cache_dir: Path | N
     return key, payload, False
 
 
-def read_cached_report(cache_dir: Path | None, key: str) -> bytes | None:
-    """A unit's report from the validation cache, by key."""
-    return _read_cache(cache_dir, key)
-
-
 _SH = "http://www.w3.org/ns/shacl#"
 
 
-def _ox_findings(payload: bytes, graph_name: str, unit: int) -> list[tuple[Finding, list[ox.Triple]]]:
+def _ox_findings(payload: bytes, graph_name: str, unit: str) -> list[tuple[Finding, list[ox.Triple], object]]:
     """The findings of one unit's report, each with its result's triples (blank nodes made unique)."""
     by_subject: dict[object, list[ox.Triple]] = {}
 
@@ -653,30 +652,63 @@ def _ox_findings(payload: bytes, graph_name: str, unit: int) -> list[tuple[Findi
     return out
 
 
-def merge_unit_reports(reports: list[tuple[str, bytes]], units: int) -> ValidationReport:
-    """One :class:`ValidationReport` from units' reports, its Turtle written without rdflib.
+def _unit_findings(key: str, payload: bytes | None, cache_dir: Path | None) -> list[dict]:
+    """A unit's findings, each with its result's triples as N-Triples, cached next to its report.
+
+    Blank nodes are renamed after the cache key, so results of different units
+    never share one. Raises :class:`LookupError` when neither is in the cache.
+    """
+    path = cache_dir / f"{key}.findings.json" if cache_dir is not None else None
+    if path is not None:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    if payload is None:
+        payload = _read_cache(cache_dir, key)
+        if payload is None:
+            raise LookupError(key)
+    found = [
+        {
+            "finding": [f.severity, f.message, f.focus, f.path, f.value, f.shape, f.constraint],
+            "node": str(node),
+            "nt": (ox.serialize(closure, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8"),
+        }
+        for f, closure, node in _ox_findings(payload, "", key[:16])
+    ]
+    if path is not None:
+        _write_cache_file(path, json.dumps(found).encode("utf-8"))
+    return found
+
+
+def merge_unit_reports(reports: list[tuple[str, str, bytes | None]], units: int,
+                       cache_dir: Path | None = None) -> ValidationReport:
+    """One :class:`ValidationReport` from units' reports (graph, cache key, report or None).
 
     Same findings as :func:`merge_reports` (a finding met by two units is kept
-    once), for builds with thousands of units.
+    once), for builds with thousands of units: each unit's findings are read
+    once and kept in the cache as JSON, and the standard report is written as
+    N-Triples (which is Turtle) without building a graph.
     """
     seen: set[tuple[str, ...]] = set()
     findings: list[Finding] = []
-    report = ox.BlankNode("report")
-    triples: list[ox.Triple] = []
-    for i, (graph_name, payload) in enumerate(reports):
-        for finding, closure, node in _ox_findings(payload, graph_name, i):
+    lines: list[str] = []
+    for graph_name, key, payload in reports:
+        for item in _unit_findings(key, payload, cache_dir):
+            severity, message, focus, path, value, shape, constraint = item["finding"]
+            finding = Finding(severity, message, focus, path, value, shape, constraint, graph=graph_name)
             if finding.key() in seen:
                 continue
             seen.add(finding.key())
             findings.append(finding)
-            triples.append(ox.Triple(report, ox.NamedNode(_SH + "result"), node))
-            triples.extend(closure)
+            lines.append(f"_:report <{_SH}result> {item['node']} .\n")
+            lines.append(item["nt"])
     conforms = not any(f.severity == "violation" for f in findings)
-    head = [
-        ox.Triple(report, ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SH + "ValidationReport")),
-        ox.Triple(report, ox.NamedNode(_SH + "conforms"), ox.Literal(str(conforms).lower(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
-    ]
-    text = ox.serialize(head + triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": _SH}) or b""
+    head = (
+        f"_:report <{_RDF_TYPE}> <{_SH}ValidationReport> .\n"
+        f'_:report <{_SH}conforms> "{str(conforms).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n'
+    )
     order = {"violation": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order[f.severity], f.graph or "", f.focus, f.message, f.value or ""))
+    text = (head + "".join(lines)).encode("utf-8")
     return ValidationReport(conforms=conforms, findings=findings, units=units, text=text)
