@@ -512,7 +512,7 @@ def _refuse_if_invalid(plan: _Plan, store: ox.Store, report, primed: tuple[dict,
             "Run `histgraph validate` for the full report.",
             report,
         )
-    return json.dumps(describe(report, context), indent=1, ensure_ascii=False)
+    return json.dumps(describe(report, context), ensure_ascii=False, separators=(",", ":"))
 
 
 def _same_build(plan: _Plan, build_id: str) -> Path | None:

@@ -220,7 +220,7 @@ class FileDigests:
     def save(self) -> None:
         if self.changed:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic_replace(self.path, json.dumps(self.known).encode("utf-8"))
+            _write_atomic_replace(self.path, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
 
 
 def _write_atomic_replace(path: Path, payload: bytes) -> None:
