@@ -70,8 +70,8 @@ def section(out: dict, command: str) -> str:
              "anchoring) built and served on this machine. Command for every figure below:", "",
              f"    .venv/bin/python {command.removeprefix('python ')}", "",
              f"Machine: {m['nproc']} cores ({m['cpu']}), Python {m['python']}, {m['date']}; "
-             f"load average at start {m['load']} (the machine was shared with another engineer's "
-             "load tests: see the load column).", "", "```", m["free"], "```", "",
+             f"load average at start {m['load']} (these machines are shared: each row gives the load "
+             "when it started).", "", "```", m["free"], "```", "",
              "### Full build (parse, anchor, validate, write dumps, bulk-load the store)", "",
              *_build_rows(out), "",
              "### One document changed in the largest archive (previous build and validation cache kept)", "",

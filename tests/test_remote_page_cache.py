@@ -9,9 +9,11 @@ seconds and start their caches over when it changes. This runs the real thing on
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -58,11 +60,15 @@ def _get(url: str, accept: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _seen(base: str) -> tuple[str, set[str]]:
-    """The page's heading and the English labels in its Turtle."""
+def _seen(base: str) -> tuple[str, set[str], set[str]]:
+    """The page's heading, the English labels in its Turtle, and those /sparql answers."""
     heading = _Heading(_get(base + ENTITY, "text/html")).text.strip()
     graph = Graph().parse(data=_get(base + ENTITY, "text/turtle"), format="turtle")
-    return heading, {str(o) for o in graph.objects(IRI, LABEL) if isinstance(o, Literal) and o.language == "en"}
+    query = f'SELECT ?l WHERE {{ <{IRI}> <{LABEL}> ?l FILTER(LANG(?l) = "en") }}'
+    answer = json.loads(_get(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
+                             "application/sparql-results+json"))
+    return (heading, {str(o) for o in graph.objects(IRI, LABEL) if isinstance(o, Literal) and o.language == "en"},
+            {row["l"]["value"] for row in answer["results"]["bindings"]})
 
 
 def _publish(project: Path, build_dir: Path, store_url: str) -> None:
@@ -88,8 +94,8 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_cached_pages_follow_a_second_publish_on_every_instance(built, settings, renamed, tmp_path: Path) -> None:
-    """Protects the remote page cache: pages are served from cache between publishes, and after a
-    publish of different data both instances answer with the new data, identically."""
+    """Protects the remote caches: pages and /sparql answers are served from cache between
+    publishes, and after a publish of different data both instances answer with the new data."""
     poll = "0.2"
     with oxigraph_server(tmp_path, data=None) as store_url:
         query_url = f"{store_url}/query"
@@ -109,5 +115,5 @@ def test_cached_pages_follow_a_second_publish_on_every_instance(built, settings,
             time.sleep(float(poll) * 3)
             after = _seen(one), _seen(two)
     assert second_version not in (first_version, UNVERSIONED)
-    assert before[0] == before[1] == before[2] == ("Dong Biwu", {"Dong Biwu"})
-    assert after[0] == after[1] == (RENAMED, {RENAMED})
+    assert before[0] == before[1] == before[2] == ("Dong Biwu", {"Dong Biwu"}, {"Dong Biwu"})
+    assert after[0] == after[1] == (RENAMED, {RENAMED}, {RENAMED})

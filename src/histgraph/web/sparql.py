@@ -38,7 +38,7 @@ from ..config import Settings
 from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
 from ..isolation import QueryPool, store_source
 from ..safety import CheckedQuery, QueryRejected, check_query
-from ..store import EmbeddedStore
+from ..store import UNVERSIONED, EmbeddedStore
 from .context import HistgraphContext, get_context
 from .errors import wants_html
 
@@ -278,8 +278,12 @@ def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | Non
 
 
 def _etag(context: HistgraphContext, job: QueryJob) -> str | None:
-    """A strong ETag for this answer of this build; None when the data's version is unknown."""
-    if not isinstance(context.store, EmbeddedStore):
+    """A strong ETag for this answer of this build or publication; None when the data's version is unknown.
+
+    A remote store's version is its publication marker (see RemoteStore.version):
+    answers are then cached like pages, until the next `histgraph publish`.
+    """
+    if not isinstance(context.store, EmbeddedStore) and context.store.version == UNVERSIONED:
         return None
     key = repr((context.store.version, job.text, job.format, job.max_rows, job.default_graphs, job.named_graphs))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
