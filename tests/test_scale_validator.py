@@ -79,3 +79,20 @@ def test_turbo_equals_pyshacl_on_every_broken_fixture(shapes_text: str) -> None:
         if _findings(quads, shapes_text, "turbo") != _findings(quads, shapes_text, "pyshacl"):
             differing.append(path.stem)
     assert differing == KNOWN_DIFFERENCES
+
+
+def test_turbo_reports_come_straight_from_its_engine() -> None:
+    """Protects build speed: with the installed pyshacl-turbo, units skip its rdflib report graph.
+
+    validate._turbo_native_report falls back to the public API if the engine's call
+    ever changes; this says when that happens (findings stay right either way, as
+    the tests above check), so the figures in docs/benchmarks.md stay true.
+    """
+    from histgraph.validate import _turbo_native_report
+
+    shapes_text = load_shapes_text(ROOT / "shapes")
+    units = [u for u in make_units(_project_quads(ROOT), BASE) if u.graph.endswith("authorities")]
+    payload = _turbo_native_report(units[0].data, shapes_text, units[0].focus)
+    assert payload is not None
+    parsed = list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+    assert any(t.object.value == "http://www.w3.org/ns/shacl#ValidationReport" for t in parsed)
