@@ -264,12 +264,14 @@ class _Plan:
     validate: bool
     shapes_text: str
     tick: Progress
+    workers: int | None = None  # validation processes; None: one per core when it pays
+    use_cache: bool = True  # take unit results from the validation cache
 
     @property
-    def validation_cache(self) -> Path:
+    def validation_cache(self) -> Path | None:
         from .validate import CACHE_DIR
 
-        return self.settings.builds_root / CACHE_DIR
+        return self.settings.builds_root / CACHE_DIR if self.use_cache else None
 
     def fingerprint(self) -> dict[str, object]:
         """What must be the same for a build to be changed incrementally from another."""
@@ -300,25 +302,7 @@ def build(
     :class:`~histgraph.errors.ValidationFailed` for data that violates the shapes;
     in every case nothing already built is touched.
     """
-    tick = progress or _Silent()
-    cache = Cache(settings.builds_root / CACHE)
-    specs = plan_parts(settings.data_dir, settings.ontology_dir)
-    files = FileDigests(cache.root / "files.json")
-    code = code_digest()
-    tick.stage("checking files", len(specs))
-    digests = []
-    for spec in specs:
-        digests.append(input_digest(spec, files, settings.base_iri, code))
-        tick.advance()
-    files.save()
-    shapes_text = ""
-    if validate:
-        from .validate import VALIDATORS, load_shapes_text
-
-        if settings.validator not in VALIDATORS:
-            raise HistgraphError(f"validator must be one of {VALIDATORS}, got {settings.validator!r}")
-        shapes_text = load_shapes_text(settings.shapes_dir)
-    plan = _Plan(settings, specs, digests, cache, validate, shapes_text, tick)
+    plan = _make_plan(settings, validate, progress or _Silent())
     previous = current_build(settings)
     if incremental and previous is not None:
         try:
@@ -466,8 +450,9 @@ def _validate_all(plan: _Plan, metas: list[PartMeta]) -> tuple[list[list], objec
     plan.tick.stage("validating", len(jobs))
     validator = plan.settings.validator
     results: list[tuple[str, str, bytes, bool]] = []
-    count = _workers(len(jobs))
-    if count > 1:
+    count = plan.workers if plan.workers is not None else _workers(len(jobs))
+    if count > 1 and len(jobs) > 1:
+        count = min(count, len(jobs))
         with ProcessPoolExecutor(
             max_workers=count, mp_context=get_context("spawn"), initializer=_init_unit_worker,
             initargs=(plan.shapes_text, validator, plan.validation_cache, index),
@@ -626,6 +611,55 @@ _ESSENTIAL = ("name", "digest", "nq_sha", "trig_sha", "lines", "graphs", "facts"
 
 def _essentials(meta: PartMeta) -> dict:
     return {key: getattr(meta, key) for key in _ESSENTIAL}
+
+
+def _make_plan(settings: Settings, validate: bool, tick: Progress) -> _Plan:
+    """The parts of the project, their input digests, and the shapes (when validating)."""
+    cache = Cache(settings.builds_root / CACHE)
+    specs = plan_parts(settings.data_dir, settings.ontology_dir)
+    files = FileDigests(cache.root / "files.json")
+    code = code_digest()
+    tick.stage("checking files", len(specs))
+    digests = []
+    for spec in specs:
+        digests.append(input_digest(spec, files, settings.base_iri, code))
+        tick.advance()
+    files.save()
+    shapes_text = ""
+    if validate:
+        from .validate import VALIDATORS, load_shapes_text
+
+        if settings.validator not in VALIDATORS:
+            raise HistgraphError(f"validator must be one of {VALIDATORS}, got {settings.validator!r}")
+        shapes_text = load_shapes_text(settings.shapes_dir)
+    return _Plan(settings, specs, digests, cache, validate, shapes_text, tick)
+
+
+def validate_project(
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+):  # type: ignore[no-untyped-def]
+    """Validate the project without building it: the report and its readable description.
+
+    The same parts, units and cache as :func:`build` (so a large archive is
+    checked in the build's time and memory); labels and passages come from a
+    small store of the shared records and the documents with findings.
+    """
+    from .report import StoreReportContext, describe
+
+    plan = _make_plan(settings, True, progress or _Silent())
+    plan.workers, plan.use_cache = workers, use_cache
+    metas = _read_parts(plan)
+    _units, report = _validate_all(plan, metas)
+    graphs = {f"<{f.graph}>" for f in report.findings}
+    store = ox.Store()
+    for meta in metas:
+        if meta.name == SHARED or graphs.intersection(meta.graphs):
+            store.load(path=str(_part_path(plan.cache, meta)), format=ox.RdfFormat.N_QUADS)
+    return report, describe(report, StoreReportContext(store, settings.base_iri))
 
 
 def _from_essentials(data: dict) -> PartMeta:

@@ -31,28 +31,19 @@ def command(ctx: click.Context, fmt: str, workers: int | None, no_cache: bool) -
     listed); 1: violations; 2: an input file could not be read (file and line).
     Example: histgraph validate --format json
     """
-    from ..anchors import resolve_anchors
-    from ..load import count_inputs, read_project, rebase
-    from ..report import build_context, describe, to_text
-    from ..validate import validate_quads
+    from ..build import validate_project
+    from ..cli import _StageBars
+    from ..report import to_text
 
     settings = _settings(ctx)
-    with click.progressbar(
-        length=count_inputs(settings.data_dir, settings.ontology_dir), label="reading", file=sys.stderr
-    ) as bar:
-        source = read_project(settings.data_dir, settings.ontology_dir, progress=lambda _n: bar.update(1))
-    quads, _anchors = resolve_anchors(source.quads, source.texts)
-    quads = list(rebase(quads, settings.base_iri))
-    click.echo("validating ...", err=True)
-    report = validate_quads(quads, settings, workers=workers, use_cache=not no_cache)
+    with _StageBars() as bars:
+        report, described = validate_project(settings, progress=bars, workers=workers, use_cache=not no_cache)
     if fmt == "turtle":
         click.echo(report.turtle().decode("utf-8"), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(described, indent=1, ensure_ascii=False))
     else:
-        described = describe(report, build_context(quads, settings.base_iri))
-        if fmt == "json":
-            click.echo(json.dumps(described, indent=1, ensure_ascii=False))
-        else:
-            click.echo(to_text(described), nl=False)
+        click.echo(to_text(described), nl=False)
     if not report.conforms:
         click.secho(
             f"{report.counts()['violations']} violation(s): fix them before building; warnings may stay.",
