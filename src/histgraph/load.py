@@ -207,16 +207,6 @@ def read_project(
     return source
 
 
-def count_inputs(data_dir: Path, ontology_dir: Path | None = None) -> int:
-    """How many progress ticks :func:`read_project` will make (for a progress bar)."""
-    total = len(document_folders(data_dir))
-    for folder in ("authorities", "links", "enrichment", "record"):
-        total += len(_rdf_files(data_dir / folder))
-    if ontology_dir is not None:
-        total += len(_rdf_files(ontology_dir))
-    return total
-
-
 def rebase(quads: Iterable[ox.Quad], base_iri: str) -> Iterator[ox.Quad]:
     """Rewrite the project's default base IRI to a deployment's ``base_iri``.
 

@@ -1,7 +1,8 @@
 """Validate a dataset against the project's SHACL shapes with pyshacl.
 
-Validation is a pure function with a typed result: :func:`validate_quads` takes
-the quads of a build and the settings, and returns a :class:`ValidationReport`.
+Validation is a pure function with a typed result: :func:`validate_dataset` takes
+quads and the shapes and returns a :class:`ValidationReport`; builds make the
+same units from their parts (:func:`unit_from_triples`, see histgraph.build).
 Every pyshacl option is passed explicitly; the ontology is not merged in
 (``inference="none"``), so shapes name the concrete classes the data uses.
 
@@ -32,7 +33,6 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from .config import Settings
 from .errors import InputError
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -124,11 +124,6 @@ def load_shapes_text(shapes_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def load_shapes(shapes_dir: Path) -> Graph:
-    """Read every Turtle file in ``shapes/`` into one shapes graph."""
-    return _shapes_graph(load_shapes_text(shapes_dir))
-
-
 @functools.lru_cache(maxsize=4)
 def _shapes_graph(text: str) -> Graph:
     # Cached per process so that a worker parses the shapes once for all its units;
@@ -136,11 +131,6 @@ def _shapes_graph(text: str) -> Graph:
     graph = Graph()
     graph.parse(data=text, format="turtle")
     return graph
-
-
-def quads_to_graph(quads: Iterable[ox.Quad]) -> Graph:
-    """The union of all named graphs as one rdflib graph."""
-    return _nt_graph(_ntriples({(q.subject, q.predicate, q.object) for q in quads}))
 
 
 def _ntriples(triples: Iterable[tuple]) -> bytes:
@@ -530,26 +520,6 @@ def validate_dataset(
     report = merge_reports([(units[i].graph, payloads[i]) for i in range(len(units))])
     report.cached_units = len(units) - len(todo)
     return report
-
-
-def validate_quads(
-    quads: list[ox.Quad],
-    settings: Settings,
-    *,
-    workers: int | None = None,
-    use_cache: bool = True,
-    progress: Callable[[str], None] | None = None,
-) -> ValidationReport:
-    """Validate a build's quads against the shapes in ``settings.shapes_dir``."""
-    return validate_dataset(
-        quads,
-        load_shapes_text(settings.shapes_dir),
-        base_iri=settings.base_iri,
-        workers=workers,
-        cache_dir=settings.builds_root / CACHE_DIR if use_cache else None,
-        progress=progress,
-        validator=settings.validator,
-    )
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
