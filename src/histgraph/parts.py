@@ -275,12 +275,10 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
     types: set[Triple] = set()
     about: set[tuple[str, Triple]] = set()
     graphs: set[str] = set()
-    for quad in ordered:
-        graph = str(quad.graph_name)
+    for graph, (subject, predicate, obj) in _split_lines(lines):
         graphs.add(graph)
-        subject, predicate, obj = str(quad.subject), str(quad.predicate), str(quad.object)
         if predicate == RDF_TYPE:
-            classes[quad.object.value] += 1
+            classes[obj[1:-1]] += 1
             if graph != ontology:
                 types.add((subject, predicate, obj))
         if graph != ontology and subject.startswith(graph_prefix):
@@ -341,20 +339,24 @@ def read_lines(cache: Cache, meta: PartMeta) -> Iterator[str]:
         yield from handle
 
 
-def triples_by_graph(lines: Iterable[str]) -> dict[str, list[Triple]]:
-    """Split N-Quads lines (every quad in a named graph) into N-Triples terms, by graph.
+def _split_lines(lines: Iterable[str]) -> Iterator[tuple[str, Triple]]:
+    """Each N-Quads line (every quad in a named graph) as its graph and its three terms.
 
     The graph is the last term of a line and an IRI, which has no spaces, so it is
-    everything after the last `` <``; the other three terms are split the same way
-    from the right: only the object can hold spaces.
+    everything after the last `` <``; subject and predicate are IRIs too, so only
+    the object can hold spaces. Faster than parsing: a build splits millions.
     """
-    out: dict[str, list[Triple]] = {}
     for line in lines:
         body = line[:-3]  # drop " .\n"
         cut = body.rfind(" <")
-        graph = body[cut + 1 :]
-        rest = body[:cut]
-        subject, _, remainder = rest.partition(" ")
+        subject, _, remainder = body[:cut].partition(" ")
         predicate, _, obj = remainder.partition(" ")
-        out.setdefault(graph, []).append((subject, predicate, obj))
+        yield body[cut + 1 :], (subject, predicate, obj)
+
+
+def triples_by_graph(lines: Iterable[str]) -> dict[str, list[Triple]]:
+    """N-Quads lines (every quad in a named graph) as N-Triples terms, by graph."""
+    out: dict[str, list[Triple]] = {}
+    for graph, triple in _split_lines(lines):
+        out.setdefault(graph, []).append(triple)
     return out
