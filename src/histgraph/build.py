@@ -50,6 +50,7 @@ from .parts import (
     input_digest,
     plan_parts,
     read_part,
+    split_lines,
     trig_header,
     triples_by_graph,
 )
@@ -747,14 +748,14 @@ def _previous_report(plan: _Plan, previous: Path, old: dict, new: dict) -> tuple
         stale.update(g[1:-1] for g in meta.graphs)
         if meta.document:
             stale.add(f"{plan.settings.base_iri}id/document/{meta.document}")
-        for line in _lines(plan.cache, meta):
-            stale.add(line[1 : line.index(">")])
-            if _HAS_BODY in line:  # an annotation gives a passage to what it is about
-                stale.add(triples_by_graph([line]).popitem()[1][0][2].strip("<>"))
+        for _graph, (subject, predicate, obj) in split_lines(_lines(plan.cache, meta)):
+            stale.add(subject[1:-1])
+            if predicate == _HAS_BODY:  # an annotation gives a passage to what it is about
+                stale.add(obj.strip("<>"))
     return described, stale
 
 
-_HAS_BODY = " <http://www.w3.org/ns/oa#hasBody> "
+_HAS_BODY = "<http://www.w3.org/ns/oa#hasBody>"
 
 
 def _adjusted(before: dict, old: list[PartMeta], new: list[PartMeta]) -> dict:

@@ -275,7 +275,7 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
     types: set[Triple] = set()
     about: set[tuple[str, Triple]] = set()
     graphs: set[str] = set()
-    for graph, (subject, predicate, obj) in _split_lines(lines):
+    for graph, (subject, predicate, obj) in split_lines(lines):
         graphs.add(graph)
         if predicate == RDF_TYPE:
             classes[obj[1:-1]] += 1
@@ -339,7 +339,7 @@ def read_lines(cache: Cache, meta: PartMeta) -> Iterator[str]:
         yield from handle
 
 
-def _split_lines(lines: Iterable[str]) -> Iterator[tuple[str, Triple]]:
+def split_lines(lines: Iterable[str]) -> Iterator[tuple[str, Triple]]:
     """Each N-Quads line (every quad in a named graph) as its graph and its three terms.
 
     The graph is the last term of a line and an IRI, which has no spaces, so it is
@@ -357,6 +357,6 @@ def _split_lines(lines: Iterable[str]) -> Iterator[tuple[str, Triple]]:
 def triples_by_graph(lines: Iterable[str]) -> dict[str, list[Triple]]:
     """N-Quads lines (every quad in a named graph) as N-Triples terms, by graph."""
     out: dict[str, list[Triple]] = {}
-    for graph, triple in _split_lines(lines):
+    for graph, triple in split_lines(lines):
         out.setdefault(graph, []).append(triple)
     return out
