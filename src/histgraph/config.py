@@ -68,6 +68,8 @@ class Settings:
     slow_query_ms: int = 2000
     client_rate: float = 20.0
     client_burst: int = 200
+    #: Reverse proxies in front that set X-Forwarded-For; 0 trusts no header (the TCP peer is the client).
+    proxy_hops: int = 0
     expensive_query_cost: int = 10
     runtime_dir: Path | None = None
     reload_poll: float = 1.0

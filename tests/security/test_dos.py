@@ -117,6 +117,23 @@ def test_client_budget_answers_429(tmp_path: Path) -> None:
         assert other.status_code == 200  # another client has its own budget
 
 
+@pytest.mark.parametrize("hops", [0, 1])
+def test_client_budget_behind_a_proxy(tmp_path: Path, hops: int) -> None:
+    """Protects the budget behind a reverse proxy: with proxy_hops = 1 each forwarded client has its own
+    budget; with 0 (the default) X-Forwarded-For is ignored, so a client cannot escape by inventing one."""
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives from the proxy
+    with make_client("embedded", tmp_path, client_rate=0.01, client_burst=2, proxy_hops=hops) as limited:
+
+        def ask(forwarded_for: str) -> int:
+            return limited.get("/sparql", query_string={"query": CHEAP}, headers={**JSON, "X-Forwarded-For": forwarded_for},
+                               environ_base=proxy).status_code
+
+        first = [ask("198.51.100.1") for _ in range(3)]
+        second = ask("198.51.100.2")
+    assert first == [200, 200, 429]
+    assert second == (200 if hops else 429)
+
+
 def test_huge_body_refused(client: FlaskClient) -> None:
     """Protects memory: a 5 MB query body is refused with 413 without being read into a query."""
     body = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5_000_000

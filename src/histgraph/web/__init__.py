@@ -41,6 +41,14 @@ def create_app(
         PROPAGATE_EXCEPTIONS=False,
     )
     app.extensions["histgraph"] = HistgraphContext.create(settings, store)
+    if settings.proxy_hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind that many proxies, the client is the address they add to
+        # X-Forwarded-For (the per-client budget needs it); with none, the header
+        # is ignored, so a client cannot pick its own address.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     from importlib import import_module
 
     from . import errors, security
