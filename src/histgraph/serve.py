@@ -15,11 +15,12 @@ docs/security.md).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def served_store(settings: Settings, files: Sequence[Path]) -> Iterator[Path | N
     """The folder of the store to serve: the given files' (temporary), the current build, or None for remote."""
     if files:
         with tempfile.TemporaryDirectory(prefix="histgraph-serve-") as root:
-            yield load_files(files, Path(root))
+            yield _in_child(load_files, files, Path(root))
         return
     if settings.backend == "remote":
         yield None
@@ -202,13 +203,29 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _probe(make_app: Callable[[], Flask]) -> None:
-    """Make the app once, to fail here with a clear message rather than in every worker."""
-    executor = make_app().extensions["histgraph.executor"]
+def _probe(settings: Settings, folder: Path | None) -> None:
+    """Make the app once, to fail here with a clear message rather than in every worker.
+
+    In a throw-away process (see :func:`_in_child`).
+    """
+    _in_child(_make_and_close, settings, folder)
+
+
+def _in_child(function, *args):  # type: ignore[no-untyped-def]
+    """``function(*args)`` in a throw-away process; its result, or its exception raised here.
+
+    The gunicorn master must never open a store: RocksDB starts background
+    threads in the first process that opens one, every forked worker inherits
+    them half-alive, and each crashed with SIGSEGV when it exited.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _make_and_close(settings: Settings, folder: Path | None) -> None:
+    executor = app_factory(settings, folder)().extensions["histgraph.executor"]
     if hasattr(executor, "close"):
         executor.close()
-    # Nothing of the probe (an open store) must be inherited by the forked workers.
-    gc.collect()
 
 
 def serve(settings: Settings, files: Sequence[Path] = (), announce: Callable[[str], None] = print) -> None:
@@ -217,7 +234,7 @@ def serve(settings: Settings, files: Sequence[Path] = (), announce: Callable[[st
         # Shared by every worker: admission slots, slow-query record, client budgets.
         settings = dataclasses.replace(settings, runtime_dir=runtime)
         make_app = app_factory(settings, folder)
-        _probe(make_app)
+        _probe(settings, folder)
         what = ", ".join(map(str, files)) if files else (str(folder) if folder else settings.remote_query_url)
         url = f"http://{settings.host}:{settings.port}/"
         announce(f"serving {what} at {url} (SPARQL: {url}sparql, editor: {url}editor); Ctrl-C stops")
