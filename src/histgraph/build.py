@@ -66,7 +66,7 @@ SUMMARY = "summary.json"
 STATE = "state.json"
 REPORT = "report.ttl"
 REPORT_JSON = "report.json"  # the latest report, grouped and labelled, for the site
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the state keeps what graphs say about graphs
 #: Above this share of changed documents, reading everything again is as fast.
 INCREMENTAL_SHARE = 0.05
 INCREMENTAL_MIN = 20
@@ -559,7 +559,7 @@ def _link(source: str, target: str) -> None:
 
 def _write_build(plan: _Plan, metas: list[PartMeta], summary: dict, report, report_json: str | None,  # type: ignore[no-untyped-def]
                  units: list[list], previous: Path | None, staging: Path,
-                 incremental: bool = False) -> BuildResult:
+                 incremental: bool = False, about: list[list] | None = None) -> BuildResult:
     """Finish the build in ``staging`` (its store is there), move it into place and switch to it."""
     root = plan.settings.builds_root
     builds = root / "builds"
@@ -590,6 +590,9 @@ def _write_build(plan: _Plan, metas: list[PartMeta], summary: dict, report, repo
             **plan.fingerprint(),
             "parts": [_essentials(m) for m in metas],
             "units": units,
+            # What graphs say about named graphs, by the part that says it: the
+            # context an incremental build gives units without reading every part.
+            "about": about if about is not None else _about_entries(metas),
         }
         (staging / STATE).write_text(json.dumps(state, separators=(",", ":")) + "\n")
         write_manifest(staging, known, previous)
@@ -608,6 +611,10 @@ def _write_build(plan: _Plan, metas: list[PartMeta], summary: dict, report, repo
 
 #: What the build's state keeps of each part (class counts live in the summary).
 _ESSENTIAL = ("name", "digest", "nq_sha", "trig_sha", "lines", "graphs", "facts", "mentions", "document")
+
+
+def _about_entries(metas: list[PartMeta]) -> list[list]:
+    return [[meta.name, graph, list(triple)] for meta in metas for graph, triple in meta.about]
 
 
 def _essentials(meta: PartMeta) -> dict:
@@ -724,9 +731,11 @@ def _build_incremental(plan: _Plan, previous: Path) -> BuildResult:
         plan.tick.advance()
         summary = _adjusted(json.loads((previous / SUMMARY).read_text()), list(old_metas.values()),
                             list(new_metas.values()))
+        about = [e for e in state.get("about", []) if e[0] not in old_metas and e[0] not in new_metas]
+        about += _about_entries(list(new_metas.values()))
         report, report_json, units = None, None, state["units"]
         if plan.validate:
-            units, report = _revalidate(plan, store, state, old_metas, new_metas, metas)
+            units, report = _revalidate(plan, store, state, old_metas, new_metas, metas, about)
             summary["validation"] = report.counts()
             report_json = _refuse_if_invalid(plan, store, report, _previous_report(plan, previous, old_metas, new_metas))
         store.flush()
@@ -734,7 +743,8 @@ def _build_incremental(plan: _Plan, previous: Path) -> BuildResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _write_build(plan, metas, summary, report, report_json, units, previous, staging, incremental=True)
+    return _write_build(plan, metas, summary, report, report_json, units, previous, staging, incremental=True,
+                        about=about)
 
 
 def _previous_report(plan: _Plan, previous: Path, old: dict, new: dict) -> tuple[dict, set[str]] | None:
@@ -784,7 +794,7 @@ def _adjusted(before: dict, old: list[PartMeta], new: list[PartMeta]) -> dict:
 
 
 def _revalidate(plan: _Plan, store: ox.Store, state: dict, old_metas: dict, new_metas: dict,  # type: ignore[no-untyped-def]
-                metas: list[PartMeta]):
+                metas: list[PartMeta], about_entries: list[list]):
     """Validate the changed documents and every unit whose context they change; merge all reports."""
     from .validate import (
         StoreUnitIndex,
@@ -810,7 +820,10 @@ def _revalidate(plan: _Plan, store: ox.Store, state: dict, old_metas: dict, new_
                 raise _NotIncremental  # shared records or a graph's description point at it
             if graph not in own:
                 affected.add(graph)
-    index = StoreUnitIndex(store, base, _shared_records(metas, plan.cache, base))
+    about: dict[str, list] = {}
+    for _part, graph, triple in about_entries:
+        about.setdefault(graph, []).append(tuple(triple))
+    index = StoreUnitIndex(store, base, _shared_records(metas, plan.cache, base), about)
     checks = [(m, _unit_graphs(m, base)) for m in new_metas.values()]
     checks += [(m, [g for g in _unit_graphs(m, base) if g in affected]) for m in metas if m.name not in new_metas]
     checks = [(m, graphs) for m, graphs in checks if graphs]

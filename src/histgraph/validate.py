@@ -555,46 +555,35 @@ class UnitIndex:
 
 
 class StoreUnitIndex:
-    """:class:`UnitIndex` answered from a built store (for a build that changes a few documents).
+    """:class:`UnitIndex` for a build that changes a few documents: types from its store.
 
-    The authority records come as triples read from their files, not from the
-    store: the store writes some literals in canonical form (an
-    ``xsd:nonNegativeInteger`` comes back as an ``xsd:integer``), and a unit
-    must hold the data exactly as written, as a full build's units do. Types are
-    IRIs, which the store keeps as they are; statements about a graph are taken
-    from graphs other than the unit's own (whose triples come from its file).
+    Types are IRIs, which the store keeps as written, and the store finds them
+    wherever they are. The authority records and what graphs say about graphs
+    are given as triples read from their files instead: the store writes some
+    literals in canonical form (an ``xsd:nonNegativeInteger`` comes back as an
+    ``xsd:integer``), and a unit must hold the data exactly as written, as a
+    full build's units do.
     """
 
-    def __init__(self, store: ox.Store, base_iri: str, records: dict) -> None:
+    def __init__(self, store: ox.Store, base_iri: str, records: dict, about: dict) -> None:
         self.store = store
-        self._records = records
+        self._records, self._about = records, about
         self.ontology = ox.NamedNode(f"{base_iri}graph/ontology")
         self.rdf_type = ox.NamedNode(_RDF_TYPE)
-
-    @staticmethod
-    def _node(term: str) -> ox.NamedNode | None:
-        return ox.NamedNode(term[1:-1]) if term.startswith("<") else None
 
     def records(self, subject: str) -> list:
         return self._records.get(subject, [])
 
     def types(self, node: str) -> list:
-        named = self._node(node)
-        if named is None:
+        if not node.startswith("<"):
             return []
         found = {(node, str(q.predicate), str(q.object))
-                 for q in self.store.quads_for_pattern(named, self.rdf_type, None, None)
+                 for q in self.store.quads_for_pattern(ox.NamedNode(node[1:-1]), self.rdf_type, None, None)
                  if q.graph_name != self.ontology and isinstance(q.object, ox.NamedNode)}
         return sorted(found)
 
     def about(self, graph: str) -> list:
-        named = self._node(graph)
-        if named is None:
-            return []
-        found = {(graph, str(q.predicate), str(q.object))
-                 for q in self.store.quads_for_pattern(named, None, None, None)
-                 if q.graph_name not in (self.ontology, named)}
-        return sorted(found)
+        return self._about.get(graph, [])
 
 
 def unit_from_triples(graph: str, own: Iterable[tuple[str, str, str]], index) -> Unit:  # type: ignore[no-untyped-def]
