@@ -176,3 +176,49 @@ def test_a_page_past_the_end_shows_the_last(archive) -> None:  # type: ignore[no
     client = create_app(settings).test_client()
     lists = Lists(client.get(f"/{place[len(BASE):]}?more=passages&page=9999", headers=HTML).get_data(as_text=True))
     assert lists.items["passages"] and "passages" not in lists.next
+
+
+class _Note(HTMLParser):
+    """The href of the link inside the element with id ``incoming-truncated``, if there is one."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found, self.href, self._inside = False, None, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        attrs = dict(attrs)
+        if attrs.get("id") == "incoming-truncated":
+            self.found, self._inside = True, True
+        elif self._inside and tag == "a" and self.href is None:
+            self.href = attrs.get("href")
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "p":
+            self._inside = False
+
+
+def test_more_links_than_a_page_lists_says_so_and_gives_the_query(settings, built, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Protects fidelity of the relations list: past the page's limit, the page says it lists only some
+    and links the endpoint query that returns every link (nothing is silently cut off)."""
+    import pyoxigraph as ox
+
+    from histgraph.build import read_quads
+    from histgraph.entity import ALL_INCOMING, INCOMING_LIMIT
+
+    iri = "https://histgraph.example.org/id/person/mao-zedong"
+    graph = ox.NamedNode("https://histgraph.example.org/graph/many-links")
+    extra = [ox.Quad(ox.NamedNode(f"https://histgraph.example.org/id/event/many-{n}"),
+                     ox.NamedNode("http://www.cidoc-crm.org/cidoc-crm/P11_had_participant"), ox.NamedNode(iri), graph)
+             for n in range(INCOMING_LIMIT + 1)]
+    quads = read_quads(built.path)
+    pages = {}
+    for name, store in (("as built", EmbeddedStore.from_quads(quads, "plain")),
+                        ("with many links", EmbeddedStore.from_quads(quads + extra, "many"))):
+        client = create_app({"project_dir": settings.project_dir, "build_dir": tmp_path}, store=store).test_client()
+        pages[name] = _Note(client.get("/id/person/mao-zedong", headers={"Accept": "text/html"}).get_data(as_text=True))
+    assert not pages["as built"].found
+    note = pages["with many links"]
+    assert note.found
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(note.href).query)["query"]
+    assert urllib.parse.urlsplit(note.href).path == "/sparql" and query == [ALL_INCOMING.format(iri=iri)]

@@ -45,10 +45,14 @@ SELECT ?s ?p ?o ?g WHERE {
 }
 """
 
-INCOMING = """
+#: Links listed on a page at most; one more is asked for, to know when there are more.
+INCOMING_LIMIT = 5000
+INCOMING = f"""
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT DISTINCT ?s ?p WHERE { ?s ?p ?iri . FILTER(?p != oa:hasBody) } LIMIT 5000
+SELECT DISTINCT ?s ?p WHERE {{ ?s ?p ?iri . FILTER(?p != oa:hasBody) }} LIMIT {INCOMING_LIMIT + 1}
 """
+#: Every link to an entity, for the endpoint (the page says when it lists only some).
+ALL_INCOMING = "SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s"
 
 #: A part of an activity (crm:P9_consists_of) is dated by its whole's time-span: an outer bound.
 EVENTS = """
@@ -179,6 +183,8 @@ class EntityView:
     incoming: list[RelationGroup]
     events: list[Involvement]
     sub_nodes: dict[str, list[RelationGroup]]
+    #: More links point here than a page lists: the query that gives them all.
+    all_incoming: str | None = None
 
 
 def local_href(iri: str, base_iri: str) -> str | None:
@@ -318,6 +324,8 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
             break
     modality = next((modality_name(m) for m in by_predicate.get(HG + "modality", [])), None)
     incoming_rows = [(row["p"], row["s"]) for row in store.select(INCOMING, bound)]
+    all_incoming = ALL_INCOMING.format(iri=iri) if len(incoming_rows) > INCOMING_LIMIT else None
+    incoming_rows = incoming_rows[:INCOMING_LIMIT]
     return EntityView(
         iri=iri,
         kind=kind_of(iri, base_iri),
@@ -330,6 +338,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         wikidata=_wikidata(store, iri),
         outgoing=_group([(p, o) for p, o in own if str(p) not in HEADER_PREDICATES], labels, base_iri, False),
         incoming=_group(incoming_rows, labels, base_iri, True),
+        all_incoming=all_incoming,
         events=_events(store, iri, labels, base_iri),
         sub_nodes={s: _group(rows, labels, base_iri, False) for s, rows in sorted(subs.items())},
     )

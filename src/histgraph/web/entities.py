@@ -17,7 +17,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 
 from ..annotated_text import FILTERS, annotated_text, entity_passages
 from ..cite import citation
-from ..entity import concise_description, describe, exists
+from ..entity import INCOMING_LIMIT, concise_description, describe, exists
 from ..store import UNVERSIONED
 from . import representations as rep
 from .context import get_context
@@ -194,7 +194,7 @@ def _page(iri: str, kind: str, path: str) -> str:
         citations=citations, windows=windows, page_size=PAGE_SIZE,
         more=more, page=page, current=(current.start, current.end) if current else None,
         json_ld=script_json(_schema_org(view, citations)), path=path,
-        formats=rep.rdf_formats(), **extra,
+        formats=rep.rdf_formats(), incoming_limit=f"{INCOMING_LIMIT:,}", **extra,
     )
 
 
