@@ -16,7 +16,12 @@ import pytest
 
 from histgraph import anchors
 from histgraph.load import read_project
-from histgraph.validate import load_shapes_text, make_units, merge_reports, validate_unit_report
+from histgraph.validate import (
+    load_shapes_text,
+    make_units,
+    merge_unit_reports,
+    validate_unit_report,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "shacl"
@@ -29,8 +34,9 @@ from generate_archive import generate  # noqa: E402
 def _findings(quads: list[ox.Quad], shapes_text: str, validator: str) -> list[tuple[str, ...]]:
     """Every finding, with its unit, constraint and full message, as sortable tuples."""
     units = make_units(quads, BASE)
-    report = merge_reports(
-        [(u.graph, validate_unit_report(u.data, u.focus, shapes_text, validator)) for u in units]
+    report = merge_unit_reports(
+        [(u.graph, str(i), validate_unit_report(u.data, u.focus, shapes_text, validator)) for i, u in enumerate(units)],
+        len(units),
     )
     return sorted(f.key() + (f.graph or "", f.constraint or "") for f in report.findings)
 

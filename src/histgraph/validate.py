@@ -30,7 +30,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from .errors import InputError
@@ -279,7 +279,10 @@ def _turbo_native_report(data: bytes, shapes_text: str, focus: tuple[str, ...]) 
 
 
 def _drop_results_outside_nt(payload: bytes, focus: set[str]) -> bytes:
-    """:func:`_drop_results_outside` for a report in N-Triples (most have no result at all)."""
+    """Remove results whose focus node is not one of the unit's own (context only).
+
+    The report is N-Triples; most have no result at all and are returned as they are.
+    """
     if not has_results(payload):
         return payload
     triples = list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
@@ -315,10 +318,7 @@ def validate_unit_report(
         text = _turbo_native_report(data, shapes_text, focus) if focus else None
         if text is not None:
             return _drop_results_outside_nt(text, set(focus))
-        report_graph = _turbo_report(data, shapes_text, focus)
-        if focus:
-            _drop_results_outside(report_graph, {URIRef(f) for f in focus})
-        return report_graph.serialize(format="nt").encode("utf-8")
+        return _without_context(_turbo_report(data, shapes_text, focus), focus)
     _conforms, report_graph, _text = validate(
         _nt_graph(data),
         shacl_graph=_shapes_graph(shapes_text),
@@ -336,20 +336,13 @@ def validate_unit_report(
         # shapes (sh:node, qualified shapes), which silently passes broken data.
         # Findings about nodes outside the unit are dropped afterwards instead.
     )
-    if focus:
-        _drop_results_outside(report_graph, {URIRef(f) for f in focus})
-    return report_graph.serialize(format="nt").encode("utf-8")
+    return _without_context(report_graph, focus)
 
 
-def _drop_results_outside(report: Graph, focus: set[URIRef]) -> None:
-    """Remove results whose focus node is not one of the unit's own (context only)."""
-    for result in list(report.subjects(predicate=SH.focusNode)):
-        if report.value(result, SH.focusNode) not in focus:
-            kept = Graph()
-            _copy_closure(report, result, kept)
-            for triple in kept:
-                report.remove(triple)
-            report.remove((None, SH.result, result))
+def _without_context(report_graph: Graph, focus: tuple[str, ...]) -> bytes:
+    """The report as N-Triples, without results about nodes that are only the unit's context."""
+    payload = report_graph.serialize(format="nt").encode("utf-8")
+    return _drop_results_outside_nt(payload, set(focus)) if focus else payload
 
 
 def _run_unit(args: tuple[bytes, tuple[str, ...], str, str]) -> bytes:
@@ -366,72 +359,6 @@ def _init_worker(shapes_text: str, validator: str) -> None:
 
 def _run_unit_in_worker(args: tuple[bytes, tuple[str, ...]]) -> bytes:
     return validate_unit_report(*args, _WORKER_SETUP["shapes_text"], _WORKER_SETUP["validator"])
-
-
-def _findings(report: Graph, graph_name: str | None) -> list[tuple[Finding, object]]:
-    out = []
-    for result in report.subjects(predicate=SH.resultSeverity):
-        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), "violation")
-
-        def text(pred):  # type: ignore[no-untyped-def]
-            value = report.value(result, pred)
-            if value is None or isinstance(value, BNode):
-                return None
-            return str(value)
-
-        finding = Finding(
-            severity=severity,
-            message=text(SH.resultMessage) or "",
-            focus=text(SH.focusNode) or "",
-            path=text(SH.resultPath),
-            value=text(SH.value),
-            shape=text(SH.sourceShape),
-            constraint=text(SH.sourceConstraintComponent),
-            graph=graph_name,
-        )
-        out.append((finding, result))
-    return out
-
-
-def _copy_closure(source: Graph, node: object, target: Graph) -> None:
-    """Copy ``node``'s triples and those of the blank nodes it reaches."""
-    todo, seen = [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for _s, p, o in source.triples((current, None, None)):
-            target.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-
-
-def merge_reports(reports: list[tuple[str, bytes]]) -> ValidationReport:
-    """One :class:`ValidationReport` (and one ``sh:ValidationReport``) from per-unit reports.
-
-    The same finding met by two units (a shared record) is kept once.
-    """
-    merged = Graph()
-    merged.bind("sh", SH)
-    node = BNode()
-    merged.add((node, RDF.type, SH.ValidationReport))
-    seen: set[tuple[str, ...]] = set()
-    findings: list[Finding] = []
-    for graph_name, payload in reports:
-        unit_graph = _nt_graph(payload)
-        for finding, result in _findings(unit_graph, graph_name):
-            if finding.key() in seen:
-                continue
-            seen.add(finding.key())
-            findings.append(finding)
-            _copy_closure(unit_graph, result, merged)
-            merged.add((node, SH.result, result))
-    conforms = not any(f.severity == "violation" for f in findings)
-    merged.add((node, SH.conforms, Literal(conforms)))
-    order = {"violation": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: (order[f.severity], f.graph or "", f.focus, f.message, f.value or ""))
-    return ValidationReport(conforms=conforms, findings=findings, graph=merged, units=len(reports))
 
 
 def _read_cache(cache_dir: Path | None, key: str) -> bytes | None:
@@ -517,7 +444,8 @@ def validate_dataset(
             tick(units[i].graph)
     for i in todo:
         _write_cache(cache_dir, keys[i], payloads[i])
-    report = merge_reports([(units[i].graph, payloads[i]) for i in range(len(units))])
+    report = merge_unit_reports([(units[i].graph, keys[i], payloads[i]) for i in range(len(units))],
+                                len(units), cache_dir)
     report.cached_units = len(units) - len(todo)
     return report
 
@@ -527,7 +455,7 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     payload = data.serialize(format="nt").encode("utf-8")
     shapes_text = shapes.serialize(format="turtle")
     report = validate_unit_report(payload, (), shapes_text)
-    return merge_reports([("", report)])
+    return merge_unit_reports([("", hashlib.sha256(report).hexdigest(), report)], 1)
 
 
 # -- Units made from parts (the build's path; make_units above is the reference) --
@@ -701,10 +629,10 @@ def merge_unit_reports(reports: list[tuple[str, str, bytes | None]], units: int,
                        cache_dir: Path | None = None) -> ValidationReport:
     """One :class:`ValidationReport` from units' reports (graph, cache key, report or None).
 
-    Same findings as :func:`merge_reports` (a finding met by two units is kept
-    once), for builds with thousands of units: each unit's findings are read
-    once and kept in the cache as JSON, and the standard report is written as
-    N-Triples (which is Turtle) without building a graph.
+    A finding met by two units (a shared record) is kept once. Built for
+    thousands of units: each unit's findings are read once and kept in the
+    cache as JSON, and the standard report is written as N-Triples (which is
+    Turtle) without building a graph.
     """
     seen: set[tuple[str, ...]] = set()
     findings: list[Finding] = []
