@@ -133,3 +133,26 @@ def test_a_changed_shared_record_makes_a_full_build(archive) -> None:
     result = build(_settings(project, build_dir))
     assert not result.incremental
     assert result.reused  # same data, same checks: the same build
+
+
+def test_full_build_reads_a_change_hidden_from_file_times(archive, tmp_path: Path) -> None:
+    """Protects the escape hatch: a file rewritten with its old size and time is read by a full build.
+
+    Builds know unchanged files by size and modification time (reading 20,000
+    files each time would cost more than the whole change); `build --full`
+    (incremental=False) reads them all.
+    """
+    import os
+
+    project, build_dir = archive
+    facts = project / "data" / "documents" / "synthetic-00001" / "facts.ttl"
+    before = facts.stat()
+    text = facts.read_text()
+    assert "(synthetic " in text
+    facts.write_text(text.replace("(synthetic ", "(synthetiq ", 1))  # same length
+    os.utime(facts, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert facts.stat().st_size == before.st_size
+    trusting = build(_settings(project, build_dir))
+    assert trusting.reused  # the change is hidden from size and time
+    full = build(_settings(project, build_dir), incremental=False)
+    assert not full.reused and any("synthetiq" in q for q in _snapshot(full.path)["dump"])

@@ -296,14 +296,15 @@ def build(
     """Build the project in ``settings.project_dir`` and switch ``build/current`` to it.
 
     With ``incremental`` (the default) a change of a few documents is applied to
-    the current build; the result is the same as a full build's.
+    the current build; the result is the same as a full build's. Files are known
+    unchanged by their size and time; without ``incremental`` every file is read.
 
     Raises :class:`~histgraph.errors.InputError` for unreadable input,
     :class:`~histgraph.errors.AnchorError` for quotes not in the text and
     :class:`~histgraph.errors.ValidationFailed` for data that violates the shapes;
     in every case nothing already built is touched.
     """
-    plan = _make_plan(settings, validate, progress or _Silent())
+    plan = _make_plan(settings, validate, progress or _Silent(), trust_file_times=incremental)
     previous = current_build(settings)
     if incremental and previous is not None:
         try:
@@ -621,11 +622,14 @@ def _essentials(meta: PartMeta) -> dict:
     return {key: getattr(meta, key) for key in _ESSENTIAL}
 
 
-def _make_plan(settings: Settings, validate: bool, tick: Progress) -> _Plan:
-    """The parts of the project, their input digests, and the shapes (when validating)."""
+def _make_plan(settings: Settings, validate: bool, tick: Progress, *, trust_file_times: bool = True) -> _Plan:
+    """The parts of the project, their input digests, and the shapes (when validating).
+
+    Unless ``trust_file_times``, every input file is read and hashed again.
+    """
     cache = Cache(settings.builds_root / CACHE)
     specs = plan_parts(settings.data_dir, settings.ontology_dir)
-    files = FileDigests(cache.root / "files.json")
+    files = FileDigests(cache.root / "files.json", trust=trust_file_times)
     code = code_digest()
     tick.stage("checking files", len(specs))
     digests = []

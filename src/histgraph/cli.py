@@ -71,7 +71,7 @@ def main(ctx: click.Context, project_dir: str | None, base_iri: str | None, buil
 @main.command()
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (not for publishing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--full", is_flag=True, help="Make a full build, not one that applies a few changed documents to the current build.")
+@click.option("--full", is_flag=True, help="Make a full build, reading every file again, not one that applies a few changed documents to the current build.")
 @click.pass_context
 @handle_errors
 def build(ctx: click.Context, no_validate: bool, as_json: bool, full: bool) -> None:

@@ -191,15 +191,19 @@ def code_digest() -> str:
 
 
 class FileDigests:
-    """SHA-256 of input files, remembered by (size, mtime, inode) so unchanged files are not read again."""
+    """SHA-256 of input files, remembered by (size, mtime, inode) so unchanged files are not read again.
 
-    def __init__(self, path: Path) -> None:
+    A tool that rewrites a file and puts back its size and time (``rsync -t``
+    can) hides the change from that memory; ``trust=False`` reads every file.
+    """
+
+    def __init__(self, path: Path, *, trust: bool = True) -> None:
         self.path = path
         try:
-            self.known: dict[str, list] = json.loads(path.read_text())
+            self.known: dict[str, list] = json.loads(path.read_text()) if trust else {}
         except (OSError, ValueError):
             self.known = {}
-        self.changed = False
+        self.changed = not trust
 
     def of(self, file: str) -> str:
         try:
