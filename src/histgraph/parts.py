@@ -34,6 +34,7 @@ from .errors import InputError
 from .load import (
     _FORMATS,
     _rdf_files,
+    document_folders,
     graph_iri,
     parse_file,
     read_document,
@@ -105,14 +106,10 @@ def plan_parts(data_dir: Path, ontology_dir: Path | None) -> list[PartSpec]:
     for folder in _SHARED_FOLDERS:
         shared += _rdf_files(data_dir / folder)
     parts = [PartSpec(SHARED, tuple(str(p) for p in shared))]
-    root = data_dir / "documents"
-    if root.is_dir():
-        with os.scandir(root) as folders:  # scandir: file types without a stat per file
-            found = sorted((e.name, e.path) for e in folders if e.is_dir() and not e.name.startswith("."))
-        for name, folder in found:
-            with os.scandir(folder) as entries:
-                files = sorted(e.path for e in entries if e.is_file() and _is_document_file(e.name))
-            parts.append(PartSpec(DOCUMENT_PREFIX + name, tuple(files), name, folder))
+    for folder in document_folders(data_dir):
+        with os.scandir(folder) as entries:  # scandir: file types without a stat per file
+            files = sorted(e.path for e in entries if e.is_file() and _is_document_file(e.name))
+        parts.append(PartSpec(DOCUMENT_PREFIX + folder.name, tuple(files), folder.name, str(folder)))
     return parts
 
 
@@ -172,10 +169,16 @@ class Cache:
 def _write_atomic(path: Path, payload: bytes) -> None:
     if path.is_file():
         return  # content-addressed (or keyed by input): the same name holds the same bytes
+    # Readable by a server running as another user; not writable: builds hard-link these files.
+    _replace_atomically(path, payload, mode=0o444)
+
+
+def _replace_atomically(path: Path, payload: bytes, mode: int | None = None) -> None:
+    """Write ``payload`` to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    # Readable by a server running as another user; not writable: builds hard-link these files.
-    os.fchmod(fd, 0o444)
+    if mode is not None:
+        os.fchmod(fd, mode)
     with os.fdopen(fd, "wb") as handle:
         handle.write(payload)
     os.replace(tmp, path)
@@ -223,15 +226,7 @@ class FileDigests:
 
     def save(self) -> None:
         if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic_replace(self.path, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
-
-
-def _write_atomic_replace(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, path)
+            _replace_atomically(self.path, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
 
 
 def input_digest(spec: PartSpec, files: FileDigests, base_iri: str, code: str) -> str:
