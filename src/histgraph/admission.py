@@ -30,12 +30,12 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import HistgraphError
-from .safety import Token, tokens
+from .safety import QueryRejected, Token, decode_escapes, tokens
 
 #: Words that start something other than a triple pattern (its terms then link nothing).
 _TERM_WORDS = frozenset({"a", "true", "false"})
@@ -174,9 +174,35 @@ def static_cost(text: str) -> str | None:
     return None
 
 
+def normalized(text: str) -> str:
+    """``text`` as the engine would run it, whatever its comments, spacing, keyword case and variable names.
+
+    Resending a slow query with a changed comment, spacing or variable names must
+    not make it new again; its constants (IRIs, literals) stay, so a query slow
+    for one entity does not slow down the same question about every other one.
+
+    >>> normalized("select ?x # one\\nwhere { ?x a ?t }") == normalized("SELECT ?y WHERE {?y a ?z}")
+    True
+    """
+    try:
+        toks = list(tokens(decode_escapes(text)))
+    except QueryRejected:
+        return text
+    names: dict[str, str] = {}
+    parts = []
+    for tok in toks:
+        if tok.kind == "var":
+            parts.append(names.setdefault(tok.text[1:], f"?v{len(names)}"))
+        elif tok.kind == "word" and ":" not in tok.text:
+            parts.append(tok.text.upper() if tok.text != "a" else "a")
+        else:
+            parts.append(tok.text)
+    return " ".join(parts)
+
+
 def fingerprint(text: str) -> str:
-    """A short stable name for a query text (for the record of slow queries)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    """A short stable name for a query (for the record of slow queries): a hash of :func:`normalized`."""
+    return hashlib.sha256(normalized(text).encode("utf-8")).hexdigest()[:32]
 
 
 class SlowQueries:
@@ -221,6 +247,14 @@ class Slots:
     @contextmanager
     def hold(self, wait: float) -> Iterator[None]:
         """Hold a slot for the block; wait up to ``wait`` s, else raise :class:`AdmissionRefused`."""
+        release = self.acquire(wait)
+        try:
+            yield
+        finally:
+            release()
+
+    def acquire(self, wait: float) -> Callable[[], None]:
+        """Take a slot, waiting up to ``wait`` s (else :class:`AdmissionRefused`); return its release."""
         deadline = time.monotonic() + wait
         fd = self._try_take()
         while fd is None:
@@ -231,11 +265,13 @@ class Slots:
                 )
             time.sleep(0.05)
             fd = self._try_take()
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        taken = fd
+
+        def release() -> None:
+            fcntl.flock(taken, fcntl.LOCK_UN)
+            os.close(taken)
+
+        return release
 
 
 def slot_count(expensive_slots: int, workers: int) -> int:
@@ -243,4 +279,4 @@ def slot_count(expensive_slots: int, workers: int) -> int:
     return expensive_slots if expensive_slots > 0 else max(1, workers - 1)
 
 
-__all__ = ["AdmissionRefused", "SlowQueries", "Slots", "fingerprint", "slot_count", "static_cost"]
+__all__ = ["AdmissionRefused", "SlowQueries", "Slots", "fingerprint", "normalized", "slot_count", "static_cost"]

@@ -39,7 +39,11 @@ class QueryTimeout(HistgraphError):
 
 
 class BackendFailed(HistgraphError):
-    """The query engine failed or could not be reached (answer 502)."""
+    """The query engine failed or could not be reached (answer 502).
+
+    Its message is ours: never a payload copied from an upstream server (that is
+    logged, not sent to the client).
+    """
 
     status = 502
 
@@ -57,6 +61,9 @@ class QueryJob:
     #: The query names its own dataset (FROM / FROM NAMED).
     has_dataset: bool = False
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: What relative IRIs in the query resolve against (the endpoint's URL), as the
+    #: SPARQL Protocol expects; None leaves them unresolved (a syntax error).
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ def run(store: ox.Store, job: QueryJob) -> Answer:
     graphs (``default-graph-uri``/``named-graph-uri``, passed to pyoxigraph, which
     only ever reads its own graphs) or the query has FROM clauses.
     """
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         # The SPARQL Protocol: the request's graphs replace the query's dataset, and
         # a list not given is empty.

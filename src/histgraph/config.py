@@ -43,7 +43,7 @@ class Settings:
     max_request_bytes: int = 100_000
     max_query_depth: int = 64
     workers: int = 2
-    query_processes: int = 1
+    query_processes: int = 2
     answer_cache_bytes: int = 16_000_000
     host: str = "127.0.0.1"
     port: int = 5000
@@ -74,6 +74,24 @@ class Settings:
     runtime_dir: Path | None = None
     reload_poll: float = 1.0
     graceful_timeout: float = 0.0
+    # The server model of `histgraph serve` (docs/security.md, "Slow clients"):
+    # gevent workers, so a slow client holds a greenlet and not a worker.
+    #: "gevent" (the default) or "sync" (one connection per worker; for comparison only).
+    server_model: str = "gevent"
+    #: Connections one worker keeps open at once; more wait in the listen backlog.
+    worker_connections: int = 1000
+    #: Seconds a kept-alive connection may take to send its next request head after an answer.
+    keepalive: float = 5.0
+    #: Seconds a new connection may take to send its request line and headers.
+    header_timeout: float = 10.0
+    #: Seconds a worker may stay unresponsive before gunicorn kills it (0: query_timeout * 2 + 30).
+    worker_timeout: float = 0.0
+    # Query lanes and the network sandbox of query processes (docs/security.md).
+    #: Milliseconds a query may run in the fast lane before it must win a slot for long queries.
+    fast_lane_ms: int = 500
+    #: "required": query processes forbid themselves the network (seccomp) or serve no query;
+    #: "off": no filter (only with a federation_allowlist, whose services must be reachable).
+    query_sandbox: str = "required"
 
     @property
     def data_dir(self) -> Path:

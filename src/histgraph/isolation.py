@@ -1,26 +1,45 @@
-"""Query processes: where embedded queries run, so a runaway one can be killed.
+"""Query processes: where user queries run, so a runaway one can be killed and none reaches the network.
 
 A thread cannot stop a native pyoxigraph query, and forking a process per
-query costs ~0.18 s. So each web worker keeps a small :class:`QueryPool` of
-long-lived query processes, each holding the read-only store open. A request
-sends a :class:`~histgraph.answers.QueryJob` over a socket and gets the
-serialized :class:`~histgraph.answers.Answer` back (serialized inside the query
-process). If no answer comes within the time limit, the web worker kills that
-process (SIGKILL: nothing native can ignore it), starts a fresh one, and tells
-the client 503; the next request finds a ready process.
+query costs ~0.18 s. So each web worker keeps long-lived query processes, each
+holding the read-only store open. A request sends a
+:class:`~histgraph.answers.QueryJob` over a socket and gets the serialized
+:class:`~histgraph.answers.Answer` back (serialized inside the query process).
+If no answer comes within the time limit, the web worker kills that process
+(SIGKILL: nothing native can ignore it) and a fresh one takes its place.
+
+**Two lanes.** A worker's processes form a *fast lane* (``query_processes`` of
+them) and a *slow lane*. Every query not known to be slow starts in the fast
+lane with a short allowance (``fast_lane_ms``). One that outruns it leaves the
+fast lane — it must then win one of the server's few slots for long queries
+(:class:`~histgraph.admission.Slots`), or it is stopped — and its process is
+replaced there, so the fast lane always has a process free within about one
+allowance, whatever the query text looks like. The caller remembers such a
+query (normalized), and from then on it goes straight to the slow lane. No
+classification of query text has to be right for short queries, pages and
+health checks to keep answering: the lane is decided by measured run time.
+
+**No network.** Each query process first installs a seccomp filter
+(:func:`histgraph.sandbox.forbid_network`) so that it cannot create any socket
+but a local one: whatever a query says, the engine inside cannot connect
+anywhere. Before running a query whose text holds the letters ``service``, the
+process asks the engine's own parser where SERVICE is a keyword
+(:func:`histgraph.safety.engine_service_positions`) and refuses it unless
+allow-listed. Query processes run at a lower CPU priority than the web workers.
 
 Processes start lazily, on the first query in the process that owns the pool,
 so a pool made before a fork (gunicorn) never shares children across workers.
 A query process exits by itself when its web worker goes away (its socket
-closes).
+closes). The child is started with ``python -m histgraph.isolation FD``: a
+fresh interpreter, so no lock or RocksDB thread state is inherited.
 
-The child is started with ``python -m histgraph.isolation FD``: a fresh
-interpreter, so no lock or RocksDB thread state is inherited from the web
-worker, and it imports only pyoxigraph and :mod:`histgraph.answers`.
+Waiting for an answer is cooperative under gevent (the server's workers), so
+a worker waiting on one query process keeps serving its other connections.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import re
@@ -30,16 +49,36 @@ import subprocess
 import sys
 import threading
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .answers import Answer, BackendFailed, QueryJob, QueryTimeout, run
-from .safety import QueryRejected
+from .safety import QueryRejected, engine_service_positions, service_refusal
 
 #: How long a fresh query process may take to open the store before we give up.
 STARTUP_TIMEOUT = 60.0
+#: Niceness of query processes: the web workers (pages, health checks) win the CPU.
+FAST_NICENESS = 5
+SLOW_NICENESS = 10
+LOG = logging.getLogger("histgraph.queries")
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    """How query processes are made: network sandbox, allowed SERVICE IRIs."""
+
+    #: Install the seccomp filter (no socket but AF_UNIX) before opening the store.
+    sandbox: bool = True
+    #: SERVICE IRIs a query may call (then the sandbox must be off to reach them).
+    federation_allowlist: tuple[str, ...] = ()
+
+
+class SandboxUnavailable(BackendFailed):
+    """The query process could not forbid itself the network, so it serves no query."""
 
 
 def store_source(path: Path | None, native: ox.Store) -> tuple[str, str | bytes]:
@@ -49,10 +88,34 @@ def store_source(path: Path | None, native: ox.Store) -> tuple[str, str | bytes]
     return ("nquads", native.dump(format=ox.RdfFormat.N_QUADS))
 
 
+#: A source with no data: a process that only checks queries with the engine's parser.
+EMPTY_SOURCE: tuple[str, str | bytes] = ("nquads", b"")
+
+
+def wait_readable(conn: Connection, timeout: float) -> bool:
+    """Wait up to ``timeout`` s for ``conn`` to have data; cooperative when gevent patched the process.
+
+    ``multiprocessing``'s own poll binds the blocking selector at import time,
+    so under gevent it would freeze every connection of the worker.
+    """
+    if "gevent" in sys.modules:
+        from gevent import monkey
+
+        if monkey.is_module_patched("select"):
+            from gevent.socket import wait_read
+
+            try:
+                wait_read(conn.fileno(), timeout)
+            except (TimeoutError, socket.timeout):
+                return False
+            return True
+    return conn.poll(timeout)
+
+
 class _Process:
     """One query process and the socket to it."""
 
-    def __init__(self, source: tuple[str, str | bytes]) -> None:
+    def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, niceness: int) -> None:
         ours, theirs = socket.socketpair()
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "histgraph.isolation", str(theirs.fileno())],
@@ -61,15 +124,20 @@ class _Process:
         )
         theirs.close()
         self.conn = Connection(ours.detach())
-        self.conn.send(source)
+        self.conn.send((source, options, niceness))
         self.ready = False
 
     def wait_ready(self) -> None:
         if self.ready:
             return
-        if not self.conn.poll(STARTUP_TIMEOUT):
+        if not wait_readable(self.conn, STARTUP_TIMEOUT):
             raise BackendFailed("a query process did not start in time")
         message = self._receive()
+        if message[0] == "no-sandbox":
+            raise SandboxUnavailable(
+                "queries are not run here: a query process could not forbid itself network access "
+                f"({message[1]}); setting query_sandbox"
+            )
         if message[0] != "ready":
             raise BackendFailed(f"a query process could not open the store: {message[1]}")
         self.ready = True
@@ -81,20 +149,34 @@ class _Process:
             code = self.popen.poll()
             raise BackendFailed(f"a query process died (exit status {code})") from None
 
-    def ask(self, job: QueryJob, timeout: float) -> Answer:
+    def send(self, job: object) -> None:
         self.wait_ready()
         self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise QueryTimeout(
-                f"the query took longer than the limit of {timeout:g} s and was stopped; "
-                "simplify it, add LIMIT, or run it on your own copy of the data (setting query_timeout)"
-            )
+
+    def answered_within(self, timeout: float) -> bool:
+        """True when the answer to the job sent is there within ``timeout`` s."""
+        return wait_readable(self.conn, max(0.0, timeout))
+
+    def answer(self) -> Answer:
+        """The answer to the job sent (call once :meth:`answered_within` is true)."""
         status, payload = self._receive()
         if status == "ok":
             return payload
         if status == "syntax":
             raise QueryRejected(f"SPARQL syntax error {_syntax_message(payload)}")
-        raise BackendFailed(f"the query failed: {payload}")
+        if status == "refused":
+            raise QueryRejected(payload)
+        LOG.warning("histgraph: a query failed in the engine: %s", payload)
+        raise BackendFailed(
+            "the query failed inside the query engine (the details are in the server's log); "
+            "if it uses an unusual feature, try it another way"
+        )
+
+    def renice(self, niceness: int) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.popen.pid, niceness)
+        except OSError:
+            pass  # gone already, or not permitted: priority is a preference
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -113,76 +195,272 @@ def _syntax_message(message: str, limit: int = 240) -> str:
     return message if len(message) <= limit else message[:limit] + " …"
 
 
-def _stop_all(processes: list[_Process]) -> None:
-    for process in processes:
+def _timeout_message(timeout: float) -> str:
+    return (
+        f"the query took longer than the limit of {timeout:g} s and was stopped; "
+        "simplify it, add LIMIT, or run it on your own copy of the data (setting query_timeout)"
+    )
+
+
+class _Lane:
+    """Up to ``size`` query processes of one worker, started lazily and handed out one at a time."""
+
+    def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, size: int, niceness: int) -> None:
+        self.source, self.options = source, options
+        self.size = max(1, size)
+        self.niceness = niceness
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.started: list[_Process] = []
+        self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
+
+    def _spawn(self) -> _Process:
+        process = _Process(self.source, self.options, self.niceness)
+        self.started.append(process)
+        return process
+
+    def take(self, wait: float) -> _Process:
+        with self.lock:
+            if self.pid != os.getpid():
+                # Forked after the pool was made: the children belong to the parent.
+                self.pid, self.started[:] = os.getpid(), []
+                self.idle = queue.LifoQueue()
+            if self.idle.empty() and len(self.started) < self.size:
+                return self._spawn()
+        try:
+            return self.idle.get(timeout=wait)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"all {self.size} query processes stayed busy for {wait:g} s; try again shortly"
+            ) from None
+
+    def give_back(self, process: _Process) -> None:
+        self.idle.put(process)
+
+    def release(self, process: _Process) -> None:
+        """``process`` leaves this lane (stopped or moved); a successor starts in its place."""
+        with self.lock:
+            if process in self.started:
+                self.started.remove(process)
+            # Start the successor now so it opens the store while the client waits.
+            successor = self._spawn()
+        self.idle.put(successor)
+
+    def replace(self, process: _Process) -> None:
         process.stop()
-    processes.clear()
+        self.release(process)
+
+    def adopt(self, process: _Process) -> bool:
+        """Keep ``process`` (moved here from another lane) if there is room; False if not."""
+        with self.lock:
+            if len(self.started) >= self.size or self.pid != os.getpid():
+                return False
+            self.started.append(process)
+        process.renice(self.niceness)
+        self.idle.put(process)
+        return True
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            process.stop()
+        self.started.clear()
+
+
+def _stop_lanes(lanes: list[_Lane]) -> None:
+    for lane in lanes:
+        lane.stop_all()
 
 
 class QueryPool:
-    """A few query processes for one web worker; ``execute`` runs a job in one of them."""
+    """A worker's query processes: a fast lane for every query, and a slow lane for the long ones."""
 
-    def __init__(self, source: tuple[str, str | bytes], size: int = 1) -> None:
-        self._source = source
-        self._size = max(1, size)
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
-        self._started: list[_Process] = []
-        self._idle: queue.LifoQueue[_Process] = queue.LifoQueue()
-        self._finalizer = weakref.finalize(self, _stop_all, self._started)
-
-    def _take(self, timeout: float) -> _Process:
-        with self._lock:
-            if self._pid != os.getpid():
-                # Forked after the pool was made: the children belong to the parent.
-                self._pid, self._started[:] = os.getpid(), []
-                self._idle = queue.LifoQueue()
-            if self._idle.empty() and len(self._started) < self._size:
-                process = _Process(self._source)
-                self._started.append(process)
-                return process
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"all {self._size} query processes stayed busy for {timeout:g} s; try again shortly"
-            ) from None
+    def __init__(
+        self,
+        source: tuple[str, str | bytes],
+        size: int = 1,
+        options: ProcessOptions | None = None,
+        slow_size: int = 1,
+    ) -> None:
+        self._options = options or ProcessOptions()
+        self._fast = _Lane(source, self._options, size, FAST_NICENESS)
+        # As many as the server's slots for long queries: a worker may hold them all.
+        self._slow = _Lane(source, self._options, slow_size, SLOW_NICENESS)
+        self._finalizer = weakref.finalize(self, _stop_lanes, [self._fast, self._slow])
 
     def execute(self, job: QueryJob, timeout: float) -> Answer:
-        """Run ``job`` with a time limit; on timeout or crash the process is replaced."""
-        process = self._take(timeout)
+        """Run ``job`` in the fast lane with a plain time limit; on timeout or crash the process is replaced."""
+        process = self._fast.take(timeout)
+        return self._finish(self._fast, process, job, timeout)
+
+    def execute_laned(
+        self,
+        job: QueryJob,
+        *,
+        timeout: float,
+        fast_limit: float,
+        known_slow: Callable[[], bool],
+        admit_slow: Callable[[], Callable[[], None]],
+    ) -> Answer:
+        """Run a user's ``job``: fast lane first, the slow lane if it is known slow or outruns ``fast_limit``.
+
+        ``known_slow()`` is asked once a fast process is free (a query found slow
+        meanwhile by another request skips the fast lane); ``admit_slow()`` takes one
+        of the server's slots for long queries and returns its release, or raises
+        :class:`~histgraph.admission.AdmissionRefused` (the query is then stopped).
+        """
+        process = self._fast.take(timeout)
+        if known_slow():
+            self._fast.give_back(process)
+            release = admit_slow()
+            try:
+                slow = self._slow.take(timeout)
+                return self._finish(self._slow, slow, job, timeout)
+            finally:
+                release()
         try:
-            answer = process.ask(job, timeout)
-        except (QueryTimeout, BackendFailed):
-            self._replace(process)
+            process.send(job)
+        except BackendFailed:
+            self._fast.replace(process)
+            raise
+        if process.answered_within(min(fast_limit, timeout)):
+            return self._collect(self._fast, process)
+        if fast_limit >= timeout:
+            self._fast.replace(process)
+            raise QueryTimeout(_timeout_message(timeout))
+        # Outran the fast lane: it leaves it now, whatever happens next.
+        self._fast.release(process)
+        try:
+            release = admit_slow()
+        except Exception:
+            process.stop()
+            raise
+        try:
+            process.renice(SLOW_NICENESS)
+            if not process.answered_within(timeout - fast_limit):
+                process.stop()
+                raise QueryTimeout(_timeout_message(timeout))
+            try:
+                answer = process.answer()
+            except BackendFailed:
+                process.stop()
+                raise
+            if not self._slow.adopt(process):
+                process.stop()
+            return answer
+        finally:
+            release()
+
+    def _finish(self, lane: _Lane, process: _Process, job: QueryJob, timeout: float) -> Answer:
+        try:
+            process.send(job)
+        except BackendFailed:
+            lane.replace(process)
+            raise
+        if not process.answered_within(timeout):
+            lane.replace(process)
+            raise QueryTimeout(_timeout_message(timeout))
+        return self._collect(lane, process)
+
+    @staticmethod
+    def _collect(lane: _Lane, process: _Process) -> Answer:
+        try:
+            answer = process.answer()
+        except SandboxUnavailable:
+            lane.replace(process)
+            raise
+        except BackendFailed:
+            lane.replace(process)
             raise
         except QueryRejected:
-            self._idle.put(process)
+            lane.give_back(process)
             raise
-        self._idle.put(process)
+        lane.give_back(process)
         return answer
 
-    def _replace(self, process: _Process) -> None:
-        process.stop()
-        with self._lock:
-            if process in self._started:
-                self._started.remove(process)
-            # Start the successor now so it opens the store while the client reads the 503.
-            successor = _Process(self._source)
-            self._started.append(successor)
-        self._idle.put(successor)
+    def check(self, job: QueryJob, timeout: float) -> None:
+        """Only check ``job`` with the engine's parser (for the remote backend): raise if refused."""
+        process = self._fast.take(timeout)
+        try:
+            process.send(("check", job))
+        except BackendFailed:
+            self._fast.replace(process)
+            raise
+        if not process.answered_within(timeout):
+            self._fast.replace(process)
+            raise QueryTimeout(_timeout_message(timeout))
+        self._collect(self._fast, process)
 
     def close(self) -> None:
         """Stop every query process of this pool."""
         self._finalizer()
 
 
+# --- the query process -------------------------------------------------------------
+
+
+def _accepts(probe: ox.Store, base_iri: str | None) -> Callable[[str], bool]:
+    """Whether the engine parses a query (run on an empty store; SELECT is not even evaluated)."""
+
+    def accepts(text: str) -> bool:
+        try:
+            probe.query(text, base_iri=base_iri)
+        except SyntaxError:
+            return False
+        except Exception:  # parsed, then failed to run on nothing: it parses
+            return True
+        return True
+
+    return accepts
+
+
+def _refusal(probe: ox.Store, job: QueryJob, allowlist: tuple[str, ...]) -> str | None:
+    """Why ``job`` must not run (a SERVICE the engine would call), or None."""
+    positions = engine_service_positions(job.text, _accepts(probe, job.base_iri))
+    return service_refusal(job.text, positions, allowlist) if positions else None
+
+
+def _reply(store: ox.Store, probe: ox.Store, job: object, options: ProcessOptions) -> tuple[str, object]:
+    check_only = isinstance(job, tuple) and job[0] == "check"
+    query: QueryJob = job[1] if check_only else job  # type: ignore[index,assignment]
+    # Probing runs the query on nothing, which may still call a SERVICE: only
+    # where the sandbox holds. Unsandboxed pools are checked by a sandboxed one first.
+    refusal = _refusal(probe, query, options.federation_allowlist) if options.sandbox else None
+    if refusal:
+        return ("refused", refusal)
+    if check_only:
+        return ("ok", None)
+    try:
+        return ("ok", run(store, query))
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except Exception as exc:  # report, and stay alive for the next job
+        message = str(exc)
+        if options.sandbox and isinstance(exc, PermissionError):
+            # The sandbox refused a connection: a SERVICE the checks did not see.
+            return ("refused", "this endpoint makes no outbound requests; remove SERVICE from the query")
+        if "custom function" in message and "not supported" in message:
+            return ("refused", f"{message}; this endpoint knows the SPARQL 1.1 functions only")
+        return ("error", f"{type(exc).__name__}: {message[:500]}")
+
+
 def _serve(fd: int) -> None:
-    """The query process: open the store, then answer jobs until the socket closes."""
+    """The query process: forbid the network, open the store, then answer jobs until the socket closes."""
     # Ctrl-C in a terminal reaches the whole process group; the web worker decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(fd)
-    kind, payload = conn.recv()
+    (kind, payload), options, niceness = conn.recv()
+    try:
+        os.nice(niceness)
+    except OSError:
+        pass
+    if options.sandbox:
+        from .sandbox import forbid_network
+
+        try:
+            forbid_network()
+        except Exception as exc:  # no sandbox, no queries: say why
+            conn.send(("no-sandbox", str(exc)))
+            return
     try:
         if kind == "path":
             store = ox.Store.read_only(payload)
@@ -192,19 +470,14 @@ def _serve(fd: int) -> None:
     except (OSError, ValueError, SyntaxError) as exc:
         conn.send(("failed", str(exc)))
         return
+    probe = ox.Store()
     conn.send(("ready", None))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply: tuple[str, object] = ("ok", run(store, job))
-        except SyntaxError as exc:
-            reply = ("syntax", str(exc))
-        except Exception as exc:  # report, and stay alive for the next job
-            reply = ("error", f"{type(exc).__name__}: {exc}")
-        conn.send(reply)
+        conn.send(_reply(store, probe, job, options))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ calls) reads whole answers into memory, hence plain ``urllib`` here.
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 import urllib.error
@@ -54,9 +55,22 @@ class _Deadline:
         return self._stream.read(size if size and size > 0 else 65536)
 
 
+LOG = logging.getLogger("histgraph.queries")
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    """The first line of ``text``, printable characters only, cut to ``limit``."""
+    line = next((part for part in text.splitlines() if part.strip()), "no reason given")
+    line = "".join(ch for ch in line if ch.isprintable())
+    return line if len(line) <= limit else line[:limit] + " …"
+
+
 def execute(query_url: str, job: QueryJob, timeout: float) -> Answer:
     """Run ``job`` on the SPARQL endpoint at ``query_url`` and write its answer."""
-    fields = [("query", job.text)]
+    # The remote store cannot be given a base otherwise; a BASE before the query's own
+    # prologue resolves it (and any relative BASE of its own) as ours would.
+    text = f"BASE <{job.base_iri}> {job.text}" if job.base_iri else job.text
+    fields = [("query", text)]
     fields += [("default-graph-uri", g) for g in job.default_graphs]
     fields += [("named-graph-uri", g) for g in job.named_graphs]
     request = urllib.request.Request(
@@ -84,9 +98,13 @@ def execute(query_url: str, job: QueryJob, timeout: float) -> Answer:
     except urllib.error.HTTPError as exc:
         detail = exc.read(2000).decode("utf-8", "replace").strip()
         exc.close()
+        LOG.warning("histgraph: the remote store answered %s: %s", exc.code, detail)
         if exc.code == 400:
-            raise QueryRejected(f"the remote store rejected the query: {detail}") from None
-        raise BackendFailed(f"the remote store at {query_url} answered {exc.code}: {detail}") from None
+            # Its own syntax message helps the user; one line of it, never a whole payload.
+            raise QueryRejected(f"the remote store rejected the query: {_first_line(detail)}") from None
+        raise BackendFailed(
+            f"the remote store answered HTTP {exc.code} (the details are in the server's log)"
+        ) from None
     except (TimeoutError, socket.timeout):
         raise QueryTimeout(f"the query took longer than the limit of {timeout:g} s and was stopped") from None
     except urllib.error.URLError as exc:

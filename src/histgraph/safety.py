@@ -27,7 +27,7 @@ the test-suite verifies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import HistgraphError
@@ -42,7 +42,18 @@ QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 # "u0041") stays as written, as oxigraph's parser reads it.
 _ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_WORD = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.:\u00B7\u00C0-\uFFFF]*|:[\w\-.:\u00B7\u00C0-\uFFFF]*")
+# The SPARQL grammar's terminals, as oxigraph reads them. A prefixed name is
+# PN_PREFIX? ':' PN_LOCAL?, where PN_LOCAL may hold '%XX' and backslash escapes
+# (``ex:a\#`` is one name, not the start of a comment) and dots only inside; a
+# bare word (keyword, function name, ``a``, ``true``) has no dot at all, so
+# ``true.SERVICE`` is three tokens.
+_PN_CHARS = r"\w\-\u00B7\u00C0-\uFFFF"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIXED = re.compile(
+    rf"(?:[A-Za-z\u00C0-\uFFFF](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:"
+    rf"(?:(?:[{_PN_CHARS}:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?)?"
+)
+_BARE = re.compile(r"[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\u00C0-\uFFFF]*")
 _VARIABLE = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
 _LANGTAG = re.compile(r"@[A-Za-z]+(-[A-Za-z0-9]+)*")
 _OPEN, _CLOSE = "{([", "})]"
@@ -151,12 +162,9 @@ def tokens(text: str) -> Iterator[Token]:
         elif ch in "?$" and (var := _VARIABLE.match(text, i)) and var.end() > i + 1:
             yield Token("var", var.group(0), i)
             i = var.end()
-        elif word := _WORD.match(text, i):
-            raw = word.group(0)
-            # A name never ends with '.', which is the triple terminator there.
-            trimmed = raw.rstrip(".") or raw
-            yield Token("word", trimmed, i)
-            i += len(trimmed)
+        elif word := (_PREFIXED.match(text, i) or _BARE.match(text, i)):
+            yield Token("word", word.group(0), i)
+            i = word.end()
         else:
             yield Token("punct", ch, i)
             i += 1
@@ -296,4 +304,91 @@ def check_query(
     )
 
 
-__all__ = ["CheckedQuery", "QueryRejected", "Token", "check_query", "decode_escapes", "path_steps", "tokens"]
+#: The keyword the engine probe looks for, and the bare word that replaces it: a
+#: bare word that is not a keyword is never valid SPARQL where a keyword stands.
+_SERVICE = re.compile("service", re.IGNORECASE)
+_NOT_A_KEYWORD = "zqxjvkwq"
+#: More occurrences than this are not probed one by one; they are all taken as keywords.
+MAX_PROBED_WORDS = 16
+
+
+def engine_service_positions(text: str, accepts: Callable[[str], bool]) -> list[int]:
+    """Where the engine's own grammar reads ``SERVICE`` in ``text`` as a keyword (offsets).
+
+    ``accepts(query)`` says whether the SPARQL engine parses ``query`` (it runs in
+    a sandboxed process with an empty store). A lexical scan can disagree with the
+    engine's grammar (``true.SERVICE``, ``ex:a\\#`` before a keyword); this asks the
+    engine itself. Every occurrence of the letters ``service`` (any case) is
+    replaced by a bare word that is no keyword: inside a string, an IRI, a
+    comment, a variable, a prefixed name or a language tag the query stays valid;
+    where the engine saw the keyword it no longer parses. A spelling the engine
+    might decode to those letters (``\\u0053ERVICE``, ``ſervice``) is counted as a
+    keyword (``re.IGNORECASE`` also matches ``ſ`` and the Kelvin sign): the
+    answer errs towards refusing.
+    """
+    found = [m.start() for m in _SERVICE.finditer(text)]
+    disguised = len(_SERVICE.findall(decode_escapes_loosely(text))) > len(found)
+    if disguised:
+        return [m.start() for m in re.finditer(r"\\[uU]", text)] or [0]
+    if not found:
+        return []
+    if accepts(_SERVICE.sub(_NOT_A_KEYWORD, text)):
+        return []
+    if not accepts(text):
+        return []  # a syntax error of its own: the engine refuses to run it anyway
+    if len(found) > MAX_PROBED_WORDS:
+        return found
+    keywords = []
+    for start in found:
+        one = text[:start] + _NOT_A_KEYWORD + text[start + 7 :]
+        if not accepts(one):
+            keywords.append(start)
+    return keywords or found
+
+
+def mentions_service(text: str) -> bool:
+    """True when ``text`` holds the letters ``service`` in any case or escaped spelling (probe it)."""
+    return bool(_SERVICE.search(text) or _SERVICE.search(decode_escapes_loosely(text)))
+
+
+def decode_escapes_loosely(text: str) -> str:
+    """``text`` with every ``\\u``/``\\U`` escape decoded and invalid ones left as written."""
+    try:
+        return decode_escapes(text)
+    except QueryRejected:
+        return text
+
+
+def service_refusal(text: str, positions: list[int], allowlist: tuple[str, ...]) -> str | None:
+    """The refusal message for SERVICE keywords at ``positions``, or None when all are allow-listed."""
+    prefixes = _prefixes(list(tokens(decode_escapes_loosely(text))))
+    for start in positions:
+        after = [t for t in tokens(text[start + 7 :])][:2]
+        target = None
+        if after and after[0].kind == "word" and after[0].text.upper() == "SILENT":
+            after = after[1:]
+        if after:
+            toks = [Token("word", "SERVICE", 0), after[0]]
+            target = _iri_after(toks, 0, prefixes, "SILENT")
+        if target is None or target not in allowlist:
+            allowed = ", ".join(allowlist) or "none are allowed here"
+            return (
+                f"SERVICE (federated query) at {_where(text, start)} is refused: the endpoint makes "
+                f"no outbound requests except to allow-listed services ({allowed}); "
+                "setting federation_allowlist"
+            )
+    return None
+
+
+__all__ = [
+    "CheckedQuery",
+    "QueryRejected",
+    "Token",
+    "check_query",
+    "decode_escapes",
+    "engine_service_positions",
+    "mentions_service",
+    "path_steps",
+    "service_refusal",
+    "tokens",
+]

@@ -49,6 +49,10 @@ def create_app(
         # is ignored, so a client cannot pick its own address.
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    from .request_guard import RequestGuard
+
+    # Bounded, well-formed, UTF-8 requests only, before any route (chunked bodies included).
+    app.wsgi_app = RequestGuard(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
     from importlib import import_module
 
     from . import errors, security

@@ -10,17 +10,22 @@ with no query get the query editor; programs get the Service Description.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
+import re
 import shutil
 import tempfile
 import time
 import weakref
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urljoin
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
@@ -35,9 +40,10 @@ from ..admission import AdmissionRefused, Slots, SlowQueries, slot_count, static
 from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
 from ..budget import ClientBudget
 from ..config import Settings
+from ..errors import HistgraphError
 from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
-from ..isolation import QueryPool, store_source
-from ..safety import CheckedQuery, QueryRejected, check_query
+from ..isolation import EMPTY_SOURCE, ProcessOptions, QueryPool, SandboxUnavailable, store_source
+from ..safety import CheckedQuery, QueryRejected, check_query, mentions_service
 from ..store import UNVERSIONED, EmbeddedStore
 from .context import HistgraphContext, get_context
 from .errors import wants_html
@@ -60,13 +66,22 @@ class Executor(Protocol):
 def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
     """One executor per app; query processes start lazily in each web worker."""
     context: HistgraphContext = state.app.extensions["histgraph"]
+    settings = context.settings
     store = context.store
+    options = process_options(settings)
+    slots = slot_count(settings.expensive_slots, settings.workers)
+    checker = None
     if isinstance(store, EmbeddedStore):
         source = store_source(store.path, store.native)
-        executor: Executor = QueryPool(source, context.settings.query_processes)
+        executor: Executor = QueryPool(source, settings.query_processes, options, slots)
     else:
         executor = store  # type: ignore[assignment]  # RemoteStore.execute
+    if not isinstance(executor, QueryPool) or not options.sandbox:
+        # What runs outside the sandbox (a remote store, allow-listed federation) is
+        # checked first by the engine's own parser in a sandboxed process holding no data.
+        checker = QueryPool(EMPTY_SOURCE, 1, dataclasses.replace(options, sandbox=True))
     state.app.extensions["histgraph.executor"] = executor
+    state.app.extensions["histgraph.checker"] = checker
     state.app.extensions["histgraph.answers"] = AnswerCache(context.settings.answer_cache_bytes)
     state.app.extensions["histgraph.gate"] = Gate.create(context.settings, state.app)
 
@@ -99,6 +114,17 @@ class Gate:
     def expensive(self, text: str) -> str | None:
         """Why ``text`` counts as expensive (by its shape, or measured before), or None."""
         return static_cost(text) or ("slow when it ran before" if self.slow.known(text) else None)
+
+
+def process_options(settings: Settings) -> ProcessOptions:
+    """How this app's query processes are made, from the settings."""
+    if settings.query_sandbox not in {"required", "off"}:
+        raise HistgraphError(
+            f"setting query_sandbox: expected 'required' or 'off', got {settings.query_sandbox!r}"
+        )
+    # Allow-listed services must be reachable, so their queries cannot run sandboxed.
+    sandbox = settings.query_sandbox == "required" and not settings.federation_allowlist
+    return ProcessOptions(sandbox=sandbox, federation_allowlist=settings.federation_allowlist)
 
 
 def get_executor() -> Executor:
@@ -211,15 +237,17 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
         # The query's own FROM clauses, sent the protocol's way: a store serving the
         # union as its default graph (as ours do) would otherwise ignore them.
         defaults, named = checked.from_graphs, checked.from_named
+    base = query_base(settings)
     job = QueryJob(
         checked.text,
         checked.form,
         fmt.name,
         settings.max_rows,
-        tuple(defaults),
-        tuple(named),
+        graph_iris(defaults, base, "default-graph-uri"),
+        graph_iris(named, base, "named-graph-uri"),
         checked.has_dataset,
         checked.prefixes,
+        base,
     )
     gate: Gate = current_app.extensions["histgraph.gate"]
     expensive = gate.expensive(checked.text)
@@ -240,7 +268,12 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
         raise ServiceUnavailable(description=str(exc), retry_after=5) from None
     except AdmissionRefused as exc:
         wait = max(1, math.ceil(min(settings.query_timeout, 10) / 2))
-        raise ServiceUnavailable(description=f"{exc} (this query has {expensive})", retry_after=wait) from None
+        why = f"this query has {expensive}" if expensive else (
+            f"this query ran longer than {settings.fast_lane_ms} ms, or did so before"
+        )
+        raise ServiceUnavailable(description=f"{exc} ({why})", retry_after=wait) from None
+    except SandboxUnavailable as exc:
+        raise ServiceUnavailable(description=str(exc), retry_after=30) from None
     except BackendFailed as exc:
         abort(502, description=str(exc))
     response = Response(result.body, content_type=fmt.content_type)
@@ -248,6 +281,29 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
     if result.truncated:
         response.headers["X-Histgraph-Truncated"] = "true"
     return _with_cache_headers(response, etag)
+
+
+#: A request URL fit to be a base IRI: the Host header is the client's to write.
+_SAFE_BASE = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/\-]*")
+
+
+def query_base(settings: Settings) -> str:
+    """What relative IRIs in a query resolve against: this endpoint's URL, if it is a plain one."""
+    base = request.base_url
+    return base if _SAFE_BASE.fullmatch(base) else settings.base_iri
+
+
+def graph_iris(values: list[str] | tuple[str, ...], base: str, parameter: str) -> tuple[str, ...]:
+    """The protocol's graph IRIs, relative ones resolved against ``base``; 400 for one that is no IRI."""
+    resolved = []
+    for value in values:
+        absolute = urljoin(base, value) if ":" not in value.split("/", 1)[0] else value
+        try:
+            ox.NamedNode(absolute)
+        except ValueError:
+            abort(400, description=f"{parameter}={value!r} is not an IRI; give an absolute IRI such as <{base}>")
+        resolved.append(absolute)
+    return tuple(resolved)
 
 
 def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
@@ -264,14 +320,38 @@ def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
 
 
 def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | None) -> Answer:
-    """Run ``job``; an expensive one holds a slot; a slow or stopped one is remembered."""
-    with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
-        started = time.monotonic()
-        try:
-            result = get_executor().execute(job, settings.query_timeout)
-        except QueryTimeout:
-            gate.slow.record(job.text)
-            raise
+    """Run ``job`` in its lane; a slow or stopped one is remembered (normalized) as slow.
+
+    With query processes, every query starts in the fast lane and moves to the
+    slow lane only by its measured run time (see :mod:`histgraph.isolation`);
+    the lexical cost (``expensive``) only sends a query there at once. A remote
+    store has no lanes: an expensive query holds a slot while it runs.
+    """
+    executor = get_executor()
+    checker: QueryPool | None = current_app.extensions.get("histgraph.checker")
+    if checker is not None and mentions_service(job.text):
+        checker.check(job, settings.query_timeout)
+    started = time.monotonic()
+    try:
+        if isinstance(executor, QueryPool):
+
+            def admit_slow() -> Callable[[], None]:
+                gate.slow.record(job.text)
+                return gate.slots.acquire(settings.admission_wait)
+
+            result = executor.execute_laned(
+                job,
+                timeout=settings.query_timeout,
+                fast_limit=settings.fast_lane_ms / 1000,
+                known_slow=lambda: bool(expensive) or gate.slow.known(job.text),
+                admit_slow=admit_slow,
+            )
+        else:
+            with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
+                result = executor.execute(job, settings.query_timeout)
+    except QueryTimeout:
+        gate.slow.record(job.text)
+        raise
     if (time.monotonic() - started) * 1000 > settings.slow_query_ms:
         gate.slow.record(job.text)
     return result
