@@ -44,3 +44,18 @@ class ValidationFailed(HistgraphError):
 
 class QueryError(HistgraphError):
     """A named query is unknown, malformed, or was given a bad parameter."""
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """``value`` quoted for an error message, control characters visible, cut at ``limit`` characters.
+
+    A message quotes what it refuses so the user sees their mistake, but a
+    5,000-character value is not worth sending back whole.
+
+    >>> quoted("a b")
+    "'a b'"
+    >>> quoted("x" * 100, limit=10)
+    "'xxxxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -29,7 +29,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .errors import QueryError
+from .errors import QueryError, quoted
 from .store import SelectResult, Store
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -74,7 +74,7 @@ class Param:
                 raise ValueError("longer than 1000 characters")
             return Literal(raw)
         except ValueError as exc:
-            raise QueryError(f"parameter {self.name!r} ({self.type}): {raw!r} is invalid: {exc}") from None
+            raise QueryError(f"parameter {self.name!r} ({self.type}): {quoted(raw)} is invalid: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class NamedQuery:
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise QueryError(
-                f"query {self.name!r} has no parameter {', '.join(unknown)}; "
+                f"query {self.name!r} has no parameter {quoted(', '.join(unknown))}; "
                 f"its parameters: {', '.join(known) or 'none'}"
             )
         out: dict[str, Node] = {}
@@ -189,7 +189,7 @@ def get_query(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     try:
         return queries[name]
     except KeyError:
-        raise QueryError(f"no named query {name!r}; known: {', '.join(sorted(queries))}") from None
+        raise QueryError(f"no named query {quoted(name)}; known: {', '.join(sorted(queries))}") from None
 
 
 __all__ = ["NamedQuery", "Param", "SelectResult", "get_query", "load_queries", "run_query"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_from_directory
 
+from ..errors import quoted
 from .context import get_context
 
 blueprint = Blueprint("assets", __name__)
@@ -31,6 +32,6 @@ def vendor(name: str):  # type: ignore[no-untyped-def]
     relative = VENDOR_FILES.get(name)
     root = get_context().settings.project_dir / "node_modules"
     if relative is None or not (root / relative).is_file():
-        abort(404, description=f"no front-end file {name!r}; run `npm ci` (make does it)")
+        abort(404, description=f"no front-end file {quoted(name)}; run `npm ci` (make does it)")
     response = send_from_directory(root, relative, max_age=86400)
     return response

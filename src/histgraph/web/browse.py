@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 
 from ..entity import local_href
+from ..errors import quoted
 from ..labels import kind_of
+from .client_input import whole_number
 from .context import get_context
 from .page_data import base_iri, labels
 
@@ -58,9 +60,10 @@ def kind(kind: str):  # type: ignore[no-untyped-def]
     """Every thing of one kind, by label, paged."""
     found = members()
     if kind not in KINDS or kind not in found:
-        abort(404, description=f"There is no list of {kind!r}; the browse page lists the kinds.")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+        abort(404, description=f"There is no list of {quoted(kind)}; the browse page lists the kinds.")
     items = found[kind]
+    # Past the last page shows the last, as entity pages do.
+    page = min(whole_number("page", 1), max(1, -(-len(items) // PAGE_SIZE)))
     start = (page - 1) * PAGE_SIZE
     rows = [(label, local_href(iri, base_iri())) for label, iri in items[start:start + PAGE_SIZE]]
     return render_template(

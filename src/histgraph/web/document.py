@@ -10,9 +10,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template
 
 from ..cite import FORMATS, citation
+from ..errors import quoted
+from .client_input import minted_iri
 from .context import get_context
 from .home import DOCUMENTS
-from .page_data import base_iri, labels
+from .page_data import labels
 
 blueprint = Blueprint("document", __name__)
 
@@ -34,9 +36,9 @@ def cite(slug: str, fmt: str):  # type: ignore[no-untyped-def]
     """The citation of ``<base>id/document/<slug>`` as BibTeX (.bib), RIS (.ris) or CSL-JSON (.json)."""
     if fmt not in EXTENSIONS:
         abort(404, description="Citations are offered as .bib (BibTeX), .ris (RIS) and .json (CSL-JSON).")
-    found = citation(get_context().store, f"{base_iri()}id/document/{slug}", labels())
+    found = citation(get_context().store, minted_iri(f"id/document/{slug}"), labels())
     if found is None:
-        abort(404, description=f"There is no document {slug!r} to cite.")
+        abort(404, description=f"There is no document {quoted(slug)} to cite.")
     _, media_type, write = FORMATS[EXTENSIONS[fmt]]
     response = make_response(write(found))
     response.headers["Content-Type"] = media_type

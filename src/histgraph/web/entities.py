@@ -20,6 +20,7 @@ from ..cite import citation
 from ..entity import INCOMING_LIMIT, concise_description, describe, exists
 from ..store import UNVERSIONED
 from . import representations as rep
+from .client_input import char_range, choices, minted_iri, whole_number
 from .context import get_context
 from .page_data import base_iri, labels, script_json
 
@@ -50,8 +51,9 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
     """The page or the RDF of ``<base>id/<kind>/<name>``."""
     context = get_context()
     slug, suffix = _split(kind, name)
-    iri = f"{base_iri()}id/{kind}/{slug}"
-    if suffix and _exists(f"{base_iri()}id/{kind}/{name}"):
+    # Checked before any query: a path that cannot be an IRI (a space, %ff) is a 404, not a 500.
+    iri = minted_iri(f"id/{kind}/{slug}")
+    if suffix and _exists(minted_iri(f"id/{kind}/{name}")):
         slug, suffix, iri = name, None, f"{base_iri()}id/{kind}/{name}"
     if not _exists(iri):
         abort(404, description=f"Nothing in this dataset is called {iri}. Browse or search "
@@ -170,14 +172,13 @@ def _page(iri: str, kind: str, path: str) -> str:
     if kind == "document":
         extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
             context.store, iri, index, base))
-        extra["highlight"] = _highlight(request.args.get("hl", ""))
-        shown = [f for f in request.args.getlist("show") if f in FILTERS]
-        extra["shown"] = shown or list(FILTERS)
+        extra["highlight"] = char_range("hl")
+        extra["shown"] = choices("show", FILTERS) or list(FILTERS)
         extra["filters"] = FILTERS
-    more, page = request.args.get("more", ""), max(1, request.args.get("page", 1, type=int) or 1)
+    more, page = request.args.get("more", ""), whole_number("page", 1)
     # The reader came from a name in a document: mark the shortest passage holding it,
     # and show the page of passages it is on.
-    came_from = _highlight(request.args.get("from", ""))
+    came_from = char_range("from")
     holding = [p for p in passages if came_from and p.start <= came_from[0] and came_from[1] <= p.end]
     current = min(holding, key=lambda p: p.end - p.start) if holding else None
     windows = {
@@ -196,13 +197,6 @@ def _page(iri: str, kind: str, path: str) -> str:
         json_ld=script_json(_schema_org(view, citations)), path=path,
         formats=rep.rdf_formats(), incoming_limit=f"{INCOMING_LIMIT:,}", **extra,
     )
-
-
-def _highlight(value: str) -> tuple[int, int] | None:
-    start, dash, end = value.partition("-")
-    if dash and start.isdigit() and end.isdigit() and int(start) < int(end):
-        return int(start), int(end)
-    return None
 
 
 def _schema_org(view, citations) -> dict:  # type: ignore[no-untyped-def]

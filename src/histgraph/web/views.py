@@ -9,13 +9,14 @@ per build and cached.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
-from ..errors import HistgraphError
+from ..errors import HistgraphError, quoted
 from ..export import FORMATS, export
 from ..geo import SNAPSHOT_GRAPH, map_json, place_points
 from ..network import KIND_STYLES, KINDS, MODALITIES, extract_network
 from ..timeline import extract_timeline
+from .client_input import web_iri, whole_number
 from .context import get_context
 
 blueprint = Blueprint("views", __name__)
@@ -40,22 +41,13 @@ def _network():  # type: ignore[no-untyped-def]
 
 
 def _focus_iri() -> str | None:
-    focus = request.args.get("focus")
-    if focus is None:
-        return None
-    if not focus.startswith(("http://", "https://")) or any(c in focus for c in '<>" {}|\\^`'):
-        abort(400, description="focus must be an http(s) IRI")
-    return focus
+    """The entity to centre on (``?focus=IRI``); None draws the whole network."""
+    return web_iri("focus")
 
 
 def _depth() -> int:
-    try:
-        depth = int(request.args.get("depth", "1"))
-    except ValueError:
-        abort(400, description="depth must be a whole number")
-    if not 1 <= depth <= MAX_DEPTH:
-        abort(400, description=f"depth must be between 1 and {MAX_DEPTH}")
-    return depth
+    """How many relations away from the focus to draw (``?depth=``, 1 by default)."""
+    return whole_number("depth", 1, high=MAX_DEPTH)
 
 
 def _downloads() -> list[tuple[str, str]]:
@@ -92,13 +84,14 @@ def network_json():  # type: ignore[no-untyped-def]
     focus = _focus_iri()
     if focus is None:
         return jsonify(context.cached("views-network-json", lambda: graph.to_json(context.settings.base_iri)))
+    depth = _depth()
     if focus not in graph.nodes:
         # Entity pages embed this for every entity; time-spans, notes and the like are not
         # drawn, which is an answer ("nothing around it"), not an error.
         empty = graph.neighbourhood(focus, 0).to_json(context.settings.base_iri, focus=focus)
         empty["note"] = "not drawn in the network (only people, groups, events, plans, options, places…)"
         return jsonify(empty)
-    return jsonify(graph.neighbourhood(focus, _depth()).to_json(context.settings.base_iri, focus=focus))
+    return jsonify(graph.neighbourhood(focus, depth).to_json(context.settings.base_iri, focus=focus))
 
 
 def _timeline_json() -> dict:
@@ -155,7 +148,7 @@ def download(name: str):  # type: ignore[no-untyped-def]
     """One export as a download (the same bytes as ``histgraph export``)."""
     fmt = DOWNLOADS.get(name)
     if fmt is None:
-        abort(404, description=f"no export {name!r}; available: {', '.join(DOWNLOADS)}")
+        abort(404, description=f"no export {quoted(name)}; available: {', '.join(DOWNLOADS)}")
     context = get_context()
     try:
         data = context.cached(f"views-export-{fmt}", lambda: export(context.store, context.settings.base_iri, fmt))
