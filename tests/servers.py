@@ -154,10 +154,11 @@ BACKENDS = ["embedded", "remote"]
 
 
 def close_app(app: Flask) -> None:
-    """Stop the app's query processes, if it has any."""
-    executor = app.extensions.get("histgraph.executor")
-    if hasattr(executor, "close"):
-        executor.close()
+    """Stop the app's query processes (executor and checker), if it has any."""
+    for name in ("histgraph.executor", "histgraph.checker"):
+        pool = app.extensions.get(name)
+        if hasattr(pool, "close"):
+            pool.close()
 
 
 @contextmanager

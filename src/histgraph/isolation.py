@@ -427,9 +427,11 @@ def _reply(store: ox.Store, probe: ox.Store, job: object, options: ProcessOption
     refusal = _refusal(probe, query, options.federation_allowlist) if options.sandbox else None
     if refusal:
         return ("refused", refusal)
-    if check_only:
-        return ("ok", None)
     try:
+        if check_only:
+            # A check runs the query on nothing: what the engine refuses shows, and no data is read.
+            run(probe, query)
+            return ("ok", None)
         return ("ok", run(store, query))
     except SyntaxError as exc:
         return ("syntax", str(exc))

@@ -14,6 +14,7 @@ calls) reads whole answers into memory, hence plain ``urllib`` here.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 import urllib.error
@@ -58,11 +59,10 @@ class _Deadline:
 LOG = logging.getLogger("histgraph.queries")
 
 
-def _first_line(text: str, limit: int = 200) -> str:
-    """The first line of ``text``, printable characters only, cut to ``limit``."""
-    line = next((part for part in text.splitlines() if part.strip()), "no reason given")
-    line = "".join(ch for ch in line if ch.isprintable())
-    return line if len(line) <= limit else line[:limit] + " …"
+def _position(detail: str) -> str:
+    """" at line L, column C" when the store's message gives a position as L:C, else ""."""
+    match = re.search(r"(?<![\d.])(\d{1,6}):(\d{1,6})(?![\d.])", detail)
+    return f" at line {match[1]}, column {match[2]}" if match else ""
 
 
 def execute(query_url: str, job: QueryJob, timeout: float) -> Answer:
@@ -100,8 +100,8 @@ def execute(query_url: str, job: QueryJob, timeout: float) -> Answer:
         exc.close()
         LOG.warning("histgraph: the remote store answered %s: %s", exc.code, detail)
         if exc.code == 400:
-            # Its own syntax message helps the user; one line of it, never a whole payload.
-            raise QueryRejected(f"the remote store rejected the query: {_first_line(detail)}") from None
+            # Where the syntax error is helps the user; no text of the answer is passed on.
+            raise QueryRejected(f"the remote store rejected the query as invalid SPARQL{_position(detail)}") from None
         raise BackendFailed(
             f"the remote store answered HTTP {exc.code} (the details are in the server's log)"
         ) from None
