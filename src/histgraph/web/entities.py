@@ -59,6 +59,8 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
         abort(404, description=f"Nothing in this dataset is called {iri}. Browse or search "
                                "for what you are looking for.")
     path = f"/id/{kind}/{slug}"
+    # Read for every representation: a malformed one is a mistake whatever is served.
+    options = PageOptions.from_request()
     if suffix:
         served, negotiated = rep.SUFFIXES[suffix], False
     else:
@@ -68,9 +70,9 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
             abort(406, description=f"This resource is offered as {offered}.")
     if served == rep.HTML:
         if request.args:  # paging, highlights, filters: rare, rendered each time
-            body = _page(iri, kind, path)
+            body = _page(iri, kind, path, options)
         else:
-            body = _rendered(("html", iri), lambda: _page(iri, kind, path))
+            body = _rendered(("html", iri), lambda: _page(iri, kind, path, options))
         response = make_response(body)
         response.headers["Content-Type"] = "text/html; charset=utf-8"
     else:
@@ -160,7 +162,24 @@ def window(key: str, total: int, more: str, page: int, size: int = PAGE_SIZE, at
     return Window(key, min(max(1, chosen), pages), size, total)
 
 
-def _page(iri: str, kind: str, path: str) -> str:
+@dataclass(frozen=True)
+class PageOptions:
+    """What a page's query string asks for: which page of which list, what to mark, which names to link."""
+
+    more: str = ""
+    page: int = 1
+    highlight: tuple[int, int] | None = None
+    came_from: tuple[int, int] | None = None
+    shown: tuple[str, ...] = FILTERS
+
+    @classmethod
+    def from_request(cls) -> PageOptions:
+        """The current request's options; a malformed one is a 400 that says what is accepted."""
+        return cls(request.args.get("more", ""), whole_number("page", 1), char_range("hl"), char_range("from"),
+                   tuple(choices("show", FILTERS)) or FILTERS)
+
+
+def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
     context = get_context()
     index, base = labels(), base_iri()
     view = describe(context.store, iri, index, base)
@@ -172,13 +191,13 @@ def _page(iri: str, kind: str, path: str) -> str:
     if kind == "document":
         extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
             context.store, iri, index, base))
-        extra["highlight"] = char_range("hl")
-        extra["shown"] = choices("show", FILTERS) or list(FILTERS)
+        extra["highlight"] = options.highlight
+        extra["shown"] = list(options.shown)
         extra["filters"] = FILTERS
-    more, page = request.args.get("more", ""), whole_number("page", 1)
+    more, page = options.more, options.page
     # The reader came from a name in a document: mark the shortest passage holding it,
     # and show the page of passages it is on.
-    came_from = char_range("from")
+    came_from = options.came_from
     holding = [p for p in passages if came_from and p.start <= came_from[0] and came_from[1] <= p.end]
     current = min(holding, key=lambda p: p.end - p.start) if holding else None
     windows = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound
 
 
 def wants_html() -> bool:
@@ -25,15 +25,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        response = _page(exc.code or 500, exc.name, exc.description or "")
-        if isinstance(response, tuple):
-            body, code = response
-            from flask import make_response
-
-            response = make_response(body, code)
+        original = exc.get_response().headers
+        message = exc.description or ""
+        if isinstance(exc, NotFound) and message == NotFound.description:
+            message = ("There is nothing at this address. The home page leads to every list, page and "
+                       "download; browse or search for what you are looking for.")
+        if exc.code == 405 and original.get("Allow"):
+            # werkzeug's sentence does not say which methods would do.
+            message = f"This URL does not answer {request.method}; it answers {original['Allow']}."
+        response = make_response(_page(exc.code or 500, exc.name, message))
         for header in ("Allow", "Retry-After"):
-            if exc.get_response().headers.get(header):
-                response.headers[header] = exc.get_response().headers[header]
+            if original.get(header):
+                response.headers[header] = original[header]
         return response
 
     @app.errorhandler(Exception)
