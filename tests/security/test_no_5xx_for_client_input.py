@@ -399,6 +399,7 @@ KNOWN_MISTAKES = (
     ("/network.json?focus=http://x.example/&depth=9", 400),
     ("/queries/people?document=urn://:%2510", 400),
     ("/queries/people?document=http://%5B", 400),
+    (f"/queries/people?document=https://histgraph.example.org/id/document/{CABLE}&document=urn:x:y", 400),
     ("/queries/no-such-query", 404),
     ("/queries/" + "x" * 5000, 404),
     ("/queries/people?format=junk", 400),

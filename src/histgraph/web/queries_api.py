@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from .. import __version__
-from ..errors import QueryError
+from ..errors import QueryError, quoted
 from ..formats import GRAPH, RESULTS, formats_for
 from ..queries import NamedQuery, get_query
 from ..store import bind_values
@@ -91,6 +91,10 @@ def run(name: str):  # type: ignore[no-untyped-def]
         query = get_query(get_context().queries, name)
     except QueryError as exc:
         abort(404, description=str(exc))
+    repeated = sorted(key for key, given in request.args.lists() if len(given) > 1)
+    if repeated:
+        # Binding one of several values silently would answer a question nobody asked.
+        abort(400, description=f"give each parameter once; {quoted(', '.join(repeated))} came more than once")
     values = {key: value for key, value in request.args.items() if key != "format"}
     try:
         bound = bind_values(query.text, query.bindings(values))
