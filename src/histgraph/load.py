@@ -8,7 +8,6 @@ and reports syntax errors with file, line and column.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,21 +15,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import input_files
 from .config import DEFAULT_BASE_IRI
+from .declarations import Declarations
 from .errors import InputError
-from .rdf_guard import check_literal, check_rdf_xml_file
+from .input_files import DOCUMENT_RDF_FILES, RDF_FORMATS, TEXT_FILE, open_input, read_text_bytes
+from .rdf_guard import MAX_LITERAL_CHARS, PROLOG_BYTES, check_literal, check_rdf_xml_prolog
+from .wikidata_identifiers import check_wikidata_terms
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+_FORMATS = RDF_FORMATS
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TEXT_FILE = re.compile(r"^text(?:\.([a-z]{2,3}))?\.txt$")
 
 
 def graph_iri(name: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
@@ -75,12 +69,15 @@ class SourceData:
         return sorted(self.texts)
 
 
-def parse_file(path: Path, graph: ox.NamedNode | None) -> list[ox.Quad]:
+def parse_file(path: Path, graph: ox.NamedNode | None, root: Path | None = None) -> list[ox.Quad]:
     """Parse one RDF file; triples go to ``graph``, TriG keeps its own graphs.
 
     Blank nodes are renamed to stable skolem IRIs (file name plus order of
-    appearance) so the same input always builds the same output. Raises
-    :class:`InputError` with file and line on a syntax error.
+    appearance) so the same input always builds the same output. The file is
+    opened without following links (from ``root``, the project folder, when
+    given; :func:`histgraph.input_files.open_input`), and its Wikidata
+    identifiers are checked. Raises :class:`InputError` with file and line on a
+    syntax error.
     """
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -97,67 +94,88 @@ def parse_file(path: Path, graph: ox.NamedNode | None) -> list[ox.Quad]:
             return skolem[term.value]
         return term
 
-    if fmt == ox.RdfFormat.RDF_XML:
-        check_rdf_xml_file(path)  # entity-expansion bombs abort pyoxigraph's parser
     quads: list[ox.Quad] = []
-    try:
-        for item in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-            if isinstance(item.object, ox.Literal):
-                check_literal(item.object.value, str(path))
-            target = item.graph_name if isinstance(item, ox.Quad) else ox.DefaultGraph()
-            if isinstance(target, ox.DefaultGraph) and graph is not None:
-                target = graph
-            quads.append(ox.Quad(fix(item.subject), item.predicate, fix(item.object), target))
-    except SyntaxError as exc:
-        raise InputError(str(path), exc.msg, exc.lineno) from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read the file: {exc.strerror}") from None
+    with open_input(path, root) as handle:
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_rdf_xml_prolog(handle.read(PROLOG_BYTES), str(path))  # entity bombs abort pyoxigraph
+            handle.seek(0)
+        try:
+            for item in ox.parse(handle, format=fmt, base_iri=path.resolve().as_uri()):
+                if isinstance(item.object, ox.Literal):
+                    check_literal(item.object.value, str(path))
+                target = item.graph_name if isinstance(item, ox.Quad) else ox.DefaultGraph()
+                if isinstance(target, ox.DefaultGraph) and graph is not None:
+                    target = graph
+                quads.append(ox.Quad(fix(item.subject), item.predicate, fix(item.object), target))
+        except SyntaxError as exc:
+            raise InputError(str(path), exc.msg, exc.lineno) from None
+        except OSError as exc:
+            raise InputError(str(path), f"cannot read the file: {exc.strerror}") from None
+        except MemoryError:
+            # pyoxigraph refuses a token (a literal, an IRI) over its 16 MiB buffer this way.
+            raise InputError(str(path), _TOO_LONG) from None
+    check_wikidata_terms(quads, str(path), property_allowed=graph == graph_iri("ontology"))
     return quads
 
 
-def read_text(path: Path, document_id: str) -> DocumentText:
-    """Read a document's text file (UTF-8, newlines normalised to ``\\n``)."""
-    match = _TEXT_FILE.match(path.name)
+_TOO_LONG = (
+    "a literal or IRI is longer than the parser reads at once (16 MiB); literals may have at most "
+    f"{MAX_LITERAL_CHARS:,} characters: put long texts in the document's text.txt"
+)
+
+
+def read_text(path: Path, document_id: str, root: Path | None = None) -> DocumentText:
+    """Read a document's text file (UTF-8, newlines normalised to ``\\n``), refusing one over its size limit."""
+    match = TEXT_FILE.match(path.name)
     language = (match.group(1) if match else None) or "en"
     try:
-        content = path.read_bytes().decode("utf-8")
+        content = read_text_bytes(path, root).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
     return DocumentText(document_id, language, path, content.replace("\r\n", "\n"))
 
 
-def _rdf_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in _FORMATS and p.is_file())
+def project_root(data_dir: Path) -> Path:
+    """The project folder of a ``data/`` folder: inputs are read only inside it."""
+    return data_dir.absolute().parent
 
 
 def document_folders(data_dir: Path) -> list[Path]:
-    """The document folders under ``data/documents``, sorted by id."""
-    root = data_dir / "documents"
-    if not root.is_dir():
-        return []
-    with os.scandir(root) as entries:  # scandir: thousands of folders without a stat each
-        return sorted(Path(e.path) for e in entries if e.is_dir() and not e.name.startswith("."))
+    """The document folders under ``data/documents``, sorted by id (see :mod:`histgraph.input_files`)."""
+    return input_files.document_folders(data_dir.absolute(), project_root(data_dir))
 
 
-def read_document(folder: Path) -> tuple[list[ox.Quad], list[DocumentText], list[Path]]:
-    """Read one document folder: its texts and its Turtle files, in its own graph."""
+def read_document(
+    folder: Path, root: Path | None = None, declared: Declarations | None = None
+) -> tuple[list[ox.Quad], list[DocumentText], list[Path]]:
+    """Read one document folder: its texts and its Turtle files, in its own graph.
+
+    ``root`` is the project folder (by default the one holding ``data/documents/<id>``);
+    only the files the authoring format declares are read, and only if they are regular files.
+    ``declared`` holds the entities other files declared (a subject typed in two files is refused).
+    """
+    folder = folder.absolute()
+    root = root if root is not None else folder.parents[2]
     document_id = folder.name
     if not _SLUG.match(document_id):
         raise InputError(
             str(folder), "a document folder's name must be lower-case letters, digits and hyphens"
         )
-    texts = [read_text(p, document_id) for p in sorted(folder.glob("text*.txt"))]
+    input_files.real_folder(folder, root)
+    names = [Path(name) for name in input_files.document_files(folder)]
+    texts = [read_text(p, document_id, root) for p in names if TEXT_FILE.match(p.name)]
     if not any(t.language == "en" and t.path.name == "text.txt" for t in texts):
         raise InputError(str(folder), "a document folder needs its text in text.txt (UTF-8)")
     graph = graph_iri(document_id)
     quads: list[ox.Quad] = []
-    files = _rdf_files(folder)
+    files = [p for p in names if p.name in DOCUMENT_RDF_FILES]
     if not files:
         raise InputError(str(folder), "a document folder needs document.ttl and facts.ttl")
+    declared = declared if declared is not None else Declarations()
     for path in files:
-        quads.extend(parse_file(path, graph))
+        parsed = parse_file(path, graph, root)
+        declared.add(parsed, str(path))
+        quads.extend(parsed)
     for text in texts:
         quads.append(ox.Quad(text.iri, ox.NamedNode(_RDF_VALUE), ox.Literal(text.content), graph))
     return quads, texts, files + [t.path for t in texts]
@@ -183,23 +201,30 @@ def read_project(
     source = SourceData()
     tick = progress or (lambda _name: None)
     wanted = set(only_documents) if only_documents is not None else None
+    root = project_root(data_dir)
+    data_dir = data_dir.absolute()
+    declared = Declarations()
 
-    def add(paths: Iterable[Path], graph_for: Callable[[Path], ox.NamedNode | None]) -> None:
-        for path in paths:
-            source.quads.extend(parse_file(path, graph_for(path)))
+    def add(folder: Path | None, graph_for: Callable[[Path], ox.NamedNode | None]) -> None:
+        if folder is None:
+            return
+        for path in input_files.shared_files(folder.absolute(), root):
+            quads = parse_file(path, graph_for(path), root)
+            if folder != ontology_dir:  # the ontology declares classes, not records
+                declared.add(quads, str(path))
+            source.quads.extend(quads)
             source.files.append(path)
             tick(path.name)
 
-    if ontology_dir is not None:
-        add(_rdf_files(ontology_dir), lambda _p: graph_iri("ontology"))
-    add(_rdf_files(data_dir / "authorities"), lambda _p: graph_iri("authorities"))
-    add(_rdf_files(data_dir / "links"), lambda _p: graph_iri("provenance"))
-    add(_rdf_files(data_dir / "enrichment"), lambda _p: graph_iri("provenance"))
-    add(_rdf_files(data_dir / "record"), lambda p: graph_iri(f"record-{p.stem}"))
+    add(ontology_dir, lambda _p: graph_iri("ontology"))
+    add(data_dir / "authorities", lambda _p: graph_iri("authorities"))
+    add(data_dir / "links", lambda _p: graph_iri("provenance"))
+    add(data_dir / "enrichment", lambda _p: graph_iri("provenance"))
+    add(data_dir / "record", lambda p: graph_iri(f"record-{p.stem}"))
     for folder in document_folders(data_dir):
         if wanted is not None and folder.name not in wanted:
             continue
-        quads, texts, files = read_document(folder)
+        quads, texts, files = read_document(folder, root, declared)
         source.quads.extend(quads)
         source.texts[folder.name] = texts
         source.files.extend(files)

@@ -30,13 +30,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import anchors as anchoring
+from .declarations import Declarations, declaring_file
 from .errors import InputError
+from .input_files import RDF_FORMATS, document_files, open_input, shared_files
 from .load import (
-    _FORMATS,
-    _rdf_files,
     document_folders,
     graph_iri,
     parse_file,
+    project_root,
     read_document,
     rebase,
 )
@@ -47,7 +48,8 @@ DOCUMENT_PREFIX = "doc-"
 CACHE = ".cache"
 #: Bump when a part's output or meta changes shape, to void cached parts.
 FORMAT = "1"
-_CODE_FILES = ("parts.py", "load.py", "anchors.py", "rdf_guard.py")
+_CODE_FILES = ("parts.py", "load.py", "anchors.py", "rdf_guard.py", "input_files.py", "declarations.py",
+               "wikidata_identifiers.py")
 _SHARED_FOLDERS = ("authorities", "links", "enrichment", "record")
 
 #: An RDF term in N-Triples syntax, and a triple of them: the form units are made of.
@@ -66,6 +68,7 @@ class PartSpec:
     files: tuple[str, ...]
     document: str | None = None
     folder: str | None = None
+    root: str | None = None  # the project folder: files are read only inside it
 
 
 @dataclass
@@ -99,23 +102,23 @@ class PartMeta:
 
 
 def plan_parts(data_dir: Path, ontology_dir: Path | None) -> list[PartSpec]:
-    """The parts of a project, shared part first, then documents by id."""
+    """The parts of a project, shared part first, then documents by id.
+
+    Only the files :mod:`histgraph.input_files` allows are listed; a link, a
+    FIFO or an undeclared file in a document folder raises :class:`InputError`.
+    """
     if not data_dir.is_dir():
         raise InputError(str(data_dir), "no data folder here; run histgraph in a project folder")
-    shared: list[Path] = list(_rdf_files(ontology_dir)) if ontology_dir is not None else []
+    root = project_root(data_dir)
+    data_dir = data_dir.absolute()
+    shared: list[Path] = shared_files(ontology_dir.absolute(), root) if ontology_dir is not None else []
     for folder in _SHARED_FOLDERS:
-        shared += _rdf_files(data_dir / folder)
-    parts = [PartSpec(SHARED, tuple(str(p) for p in shared))]
+        shared += shared_files(data_dir / folder, root)
+    parts = [PartSpec(SHARED, tuple(str(p) for p in shared), root=str(root))]
     for folder in document_folders(data_dir):
-        with os.scandir(folder) as entries:  # scandir: file types without a stat per file
-            files = sorted(e.path for e in entries if e.is_file() and _is_document_file(e.name))
-        parts.append(PartSpec(DOCUMENT_PREFIX + folder.name, tuple(files), folder.name, str(folder)))
+        files = tuple(document_files(folder))
+        parts.append(PartSpec(DOCUMENT_PREFIX + folder.name, files, folder.name, str(folder), str(root)))
     return parts
-
-
-def _is_document_file(name: str) -> bool:
-    suffix = os.path.splitext(name)[1].lower()
-    return suffix in _FORMATS or (name.startswith("text") and suffix == ".txt")
 
 
 @dataclass
@@ -210,7 +213,7 @@ class FileDigests:
 
     def of(self, file: str) -> str:
         try:
-            stat = os.stat(file)
+            stat = os.lstat(file)
         except OSError as exc:
             raise InputError(str(file), f"cannot read the file: {exc.strerror}") from None
         signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
@@ -218,8 +221,11 @@ class FileDigests:
         entry = self.known.get(key)
         if entry is not None and entry[:3] == signature:
             return entry[3]
-        with open(file, "rb") as handle:
-            sha = hashlib.sha256(handle.read()).hexdigest()
+        digest = hashlib.sha256()
+        with open_input(file) as handle:  # a link put here since the listing is refused, not hashed
+            for chunk in iter(lambda: handle.read(1 << 20), b""):  # in chunks: an input may be huge
+                digest.update(chunk)
+        sha = digest.hexdigest()
         self.known[key] = [*signature, sha]
         self.changed = True
         return sha
@@ -244,14 +250,20 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
     Raises :class:`InputError` or :class:`AnchorError` naming the file and the problem.
     """
     texts: dict[str, list] = {}
+    root = Path(spec.root) if spec.root is not None else None
     if spec.document is None:
         quads: list[ox.Quad] = []
+        declared = Declarations()
         for name in spec.files:
             path = Path(name)
-            quads.extend(parse_file(path, _shared_graph(path, ontology_dir)))
+            graph = _shared_graph(path, ontology_dir)
+            parsed = parse_file(path, graph, root)
+            if graph != graph_iri("ontology"):  # the ontology declares classes, not records
+                declared.add(parsed, name)
+            quads.extend(parsed)
     else:
         folder = Path(spec.folder or spec.name)
-        quads, document_texts, _files = read_document(folder)
+        quads, document_texts, _files = read_document(folder, root)
         texts[spec.document] = document_texts
         own = graph_iri(spec.document)
         stray = next((q for q in quads if q.graph_name != own), None)
@@ -266,7 +278,11 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
     quads = list(rebase(quads, base_iri))
     lines = sorted({f"{q} .\n" for q in quads})
     nq = "".join(lines).encode("utf-8")
-    ordered = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    try:
+        ordered = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    except MemoryError:  # a line over pyoxigraph's 16 MiB buffer: the store could not load it either
+        raise InputError(spec.folder or spec.name, "a text or literal is too long for the store once written "
+                         "as N-Quads (pyoxigraph reads at most 16 MiB at once); shorten or split it") from None
     trig = trig_body(ordered)
     ontology = f"<{base_iri}graph/ontology>"
     graph_prefix = f"<{base_iri}graph/"
@@ -298,6 +314,22 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
         sizes=(len(nq), len(trig)),
     )
     return meta, nq, trig
+
+
+def declaring_file_of(spec: PartSpec, iri: str, base_iri: str, ontology_dir: Path | None) -> str:
+    """The file of a part that declares (gives a type to) ``iri``, for an error message.
+
+    Reads the part's RDF files again: only called when a build refuses a duplicate.
+    """
+    root = Path(spec.root) if spec.root is not None else None
+
+    def graph_of(path: Path) -> ox.NamedNode:
+        return graph_iri(spec.document) if spec.document is not None else _shared_graph(path, ontology_dir)
+
+    files = [name for name in spec.files if Path(name).suffix.lower() in RDF_FORMATS
+             and graph_of(Path(name)) != graph_iri("ontology")]
+    found = declaring_file(files, iri, lambda path: rebase(parse_file(path, graph_of(path), root), base_iri))
+    return found or spec.folder or spec.name
 
 
 def _shared_graph(path: Path, ontology_dir: Path | None) -> ox.NamedNode:
