@@ -37,7 +37,9 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from . import staging as staging_folders
 from .config import Settings
+from .declarations import RDF_TYPE, duplicate, first_shared_subject
 from .errors import HistgraphError, ValidationFailed
 from .parts import (
     CACHE,
@@ -47,6 +49,7 @@ from .parts import (
     PartMeta,
     PartSpec,
     code_digest,
+    declaring_file_of,
     input_digest,
     plan_parts,
     read_part,
@@ -302,16 +305,32 @@ def build(
     Raises :class:`~histgraph.errors.InputError` for unreadable input,
     :class:`~histgraph.errors.AnchorError` for quotes not in the text and
     :class:`~histgraph.errors.ValidationFailed` for data that violates the shapes;
-    in every case nothing already built is touched.
+    in every case nothing already built is touched. Staging folders that a
+    killed build left are removed first (:mod:`histgraph.staging`).
     """
-    plan = _make_plan(settings, validate, progress or _Silent(), trust_file_times=incremental)
-    previous = current_build(settings)
-    if incremental and previous is not None:
-        try:
-            return _build_incremental(plan, previous)
-        except _NotIncremental:
-            pass
-    return _build_full(plan)
+    with staging_folders.running_build(settings.builds_root):
+        plan = _make_plan(settings, validate, progress or _Silent(), trust_file_times=incremental)
+        previous = current_build(settings)
+        if incremental and previous is not None:
+            try:
+                return _build_incremental(plan, previous)
+            except _NotIncremental:
+                pass
+        return _build_full(plan)
+
+
+def _refuse_duplicates(plan: _Plan, typed: list[tuple[int, set[str]]]) -> None:
+    """Raise :class:`InputError` naming both files when two parts declare the same entity."""
+    found = first_shared_subject(typed)
+    if found is not None:
+        _raise_duplicate(plan, found[0][1:-1], found[1], found[2])
+
+
+def _raise_duplicate(plan: _Plan, iri: str, first: int, second: int) -> None:
+    def where(index: int) -> str:
+        return declaring_file_of(plan.specs[index], iri, plan.settings.base_iri, plan.settings.ontology_dir)
+
+    raise duplicate(iri, where(first), where(second))
 
 
 # -- full path ----------------------------------------------------------------------
@@ -516,6 +535,7 @@ def _same_build(plan: _Plan, build_id: str) -> Path | None:
 
 def _build_full(plan: _Plan) -> BuildResult:
     metas = _read_parts(plan)
+    _refuse_duplicates(plan, [(i, {t[0] for t in meta.types}) for i, meta in enumerate(metas)])
     summary = summarize(metas)
     build_id = _build_id(metas)
     same = _same_build(plan, build_id)
@@ -523,8 +543,7 @@ def _build_full(plan: _Plan) -> BuildResult:
         _switch_current(plan.settings.builds_root, same)
         summary = json.loads((same / SUMMARY).read_text())
         return BuildResult(build_id, same, summary, None, reused=True)
-    plan.settings.builds_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=plan.settings.builds_root))
+    staging = staging_folders.new_folder(plan.settings.builds_root)
     report, units, report_json = None, [], None
     try:
         # The store first: the report's labels and passages are looked up in it.
@@ -721,8 +740,7 @@ def _build_incremental(plan: _Plan, previous: Path) -> BuildResult:
         _switch_current(plan.settings.builds_root, previous)
         return BuildResult(previous.name, previous, summary, None, reused=True)
 
-    root = plan.settings.builds_root
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staging = staging_folders.new_folder(plan.settings.builds_root)
     try:
         plan.tick.stage("updating the store", 1)
         ox.Store.read_only(str(previous / STORE_DIR)).backup(str(staging / STORE_DIR))
@@ -732,6 +750,7 @@ def _build_incremental(plan: _Plan, previous: Path) -> BuildResult:
                 store.remove_graph(ox.NamedNode(graph[1:-1]))
         for meta in new_metas.values():
             store.load(path=str(_part_path(plan.cache, meta)), format=ox.RdfFormat.N_QUADS)
+        _refuse_duplicates_in_store(plan, store, metas, new_metas)
         plan.tick.advance()
         summary = _adjusted(json.loads((previous / SUMMARY).read_text()), list(old_metas.values()),
                             list(new_metas.values()))
@@ -749,6 +768,23 @@ def _build_incremental(plan: _Plan, previous: Path) -> BuildResult:
         raise
     return _write_build(plan, metas, summary, report, report_json, units, previous, staging, incremental=True,
                         about=about)
+
+
+def _refuse_duplicates_in_store(plan: _Plan, store: ox.Store, metas: list[PartMeta], new: dict) -> None:
+    """The incremental :func:`_refuse_duplicates`: the store holds every part's types, the metas only the new ones'."""
+    ontology = f"<{plan.settings.base_iri}graph/ontology>"
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    index = {meta.name: i for i, meta in enumerate(metas)}
+    for meta in new.values():
+        own = set(meta.graphs)
+        for subject in sorted({t[0] for t in meta.types}):
+            for quad in store.quads_for_pattern(ox.NamedNode(subject[1:-1]), rdf_type, None, None):
+                graph = str(quad.graph_name)
+                if graph in own or graph == ontology:
+                    continue
+                other = next(i for i, m in enumerate(metas) if graph in m.graphs)
+                first, second = sorted((other, index[meta.name]))
+                _raise_duplicate(plan, subject[1:-1], first, second)
 
 
 def _previous_report(plan: _Plan, previous: Path, old: dict, new: dict) -> tuple[dict, set[str]] | None:
