@@ -18,10 +18,13 @@ inside a literal is not mistaken for a keyword:
 * no federation: ``SERVICE`` is refused unless its IRI is in
   ``federation_allowlist`` (empty by default) (400).
 
-pyoxigraph 0.5 has no Python API to parse a query into algebra or to switch
-SERVICE off, hence this careful lexical pass. ``FROM`` needs no check: the
-engines used never dereference it (pyoxigraph reads only its own graphs), which
-the test-suite verifies.
+That lexical pass is the early, cheap line with good messages. It is not the
+one SERVICE rests on: a tokenizer can disagree with the engine's grammar, so
+the query process also asks the engine's own parser where SERVICE is a keyword
+(:func:`engine_service_positions`), and it runs under a filter that forbids it
+any network connection (:mod:`histgraph.sandbox`). ``FROM`` needs no check:
+the engines used never dereference it (pyoxigraph reads only its own graphs),
+which the test-suite verifies.
 """
 
 from __future__ import annotations
