@@ -59,7 +59,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # Wait for this probe's answer rather than send another: each is a
+            # request the server counts (client budgets), and booting may be slow.
+            with urllib.request.urlopen(url, timeout=max(2.0, deadline - time.monotonic())) as response:
                 response.read()
                 return
         except urllib.error.HTTPError:

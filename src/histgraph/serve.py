@@ -9,13 +9,19 @@ file (its ``file:`` IRI). No validation, no anchors: it serves what it is given.
 Serving the current build, the server checks it against its manifest first,
 follows ``build/current`` to new builds without losing a request, and lets
 requests in flight finish on SIGTERM (see :mod:`histgraph.reload` and
-docs/security.md).
+docs/security.md). Every reload checks what it will serve (a file store gets
+a manifest too), and a failed check leaves the running workers serving
+(:mod:`histgraph.server_master`). Workers are gevent workers
+(:mod:`histgraph.server_worker`): slow clients hold a greenlet, not a worker.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
+import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +34,7 @@ import pyoxigraph as ox
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from .build import write_manifest
 from .config import Settings
 from .errors import HistgraphError, InputError
 from .rdf_guard import check_literal, check_rdf_xml_file
@@ -78,6 +85,7 @@ def load_files(paths: Sequence[Path], root: Path) -> Path:
             raise InputError(str(path), f"not valid {rdf_format.name}: {exc}") from None
     store.flush()
     del store  # releases the write lock, so workers can open it read-only
+    write_manifest(folder)  # so a reload checks this store as it checks a build
     return folder
 
 
@@ -96,8 +104,8 @@ def _checked(path: Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode | None) -
 def served_store(settings: Settings, files: Sequence[Path]) -> Iterator[Path | None]:
     """The folder of the store to serve: the given files' (temporary), the current build, or None for remote."""
     if files:
-        with tempfile.TemporaryDirectory(prefix="histgraph-serve-") as root:
-            yield _in_child(load_files, files, Path(root))
+        with owned_temporary_folder("histgraph-serve-") as root:
+            yield _in_child(load_files, files, root)
         return
     if settings.backend == "remote":
         yield None
@@ -158,6 +166,12 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         return app_factory(self.settings, self.folder)()
 
+    def run(self) -> None:
+        """Run gunicorn's master loop, as :class:`~histgraph.server_master.HistgraphArbiter`."""
+        from .server_master import HistgraphArbiter
+
+        HistgraphArbiter(self).run()
+
     def _start_watching(self, _arbiter: object) -> None:
         if self.follow is not None and self.folder is not None and self.settings.reload_poll > 0:
             self._watcher = BuildWatcher(self.follow, self.folder, self.settings.reload_poll, ask_master_to_reload)
@@ -167,31 +181,53 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         if self._watcher is not None:
             self._watcher.stop()
 
-    def reload(self) -> None:
-        """On SIGHUP (from the watcher or an operator): adopt the current build if it is sound."""
-        super().reload()
-        if self.follow is None:
-            return
-        target = current_target(self.follow)
-        if target is None or target == self.folder:
-            return
+    def reload_refusal(self) -> str | None:
+        """Before a reload (SIGHUP, from the watcher or an operator): why not to, or None.
+
+        The data to serve next (the build ``build/current`` points to, or the
+        store already served) is checked every time, even when it did not move:
+        it may have been damaged in place. When it is sound it becomes
+        :attr:`folder`, which the new workers open.
+        """
+        if self.folder is None:
+            return None  # the remote backend: nothing of ours to check
+        target = current_target(self.follow) if self.follow is not None else self.folder
+        if target is None:
+            return f"refusing to reload: {self.follow} points nowhere; still serving {self.folder}"
         try:
             check_build(target)
         except BuildRefused as exc:
-            LOG.error("histgraph: refusing the new build: %s; still serving %s", exc, self.folder)
-            return
-        LOG.warning("histgraph: now serving build %s (was %s)", target.name, self.folder.name if self.folder else None)
-        self.folder = target
+            if target != self.folder:
+                return f"refusing the new build: {exc}; still serving {self.folder}"
+            return f"refusing to reload: {exc}; the running workers go on serving it"
+        if target != self.folder:
+            LOG.warning("histgraph: now serving build %s (was %s)", target.name, self.folder.name)
+            self.folder = target
+        return None
+
+
+#: gunicorn worker classes by ``server_model``.
+WORKER_CLASSES = {"gevent": "histgraph.server_worker.DrainingGeventWorker", "sync": "sync"}
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """gunicorn settings derived from ours."""
+    if settings.server_model not in WORKER_CLASSES:
+        raise HistgraphError(
+            f"server_model must be one of {', '.join(WORKER_CLASSES)}, got {settings.server_model!r}"
+        )
+    if settings.keepalive <= 0 or settings.header_timeout <= 0:
+        raise HistgraphError("keepalive and header_timeout must be more than 0 seconds")
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": WORKER_CLASSES[settings.server_model],
+        "worker_connections": settings.worker_connections,
+        # The gevent worker times request heads itself (settings.keepalive);
+        # gunicorn only needs to know keep-alive is on.
+        "keepalive": max(1, math.ceil(settings.keepalive)),
         # gunicorn kills a worker silent for this long; a query is stopped well before.
-        "timeout": int(settings.query_timeout * 2 + 30),
+        "timeout": math.ceil(settings.worker_timeout or settings.query_timeout * 2 + 30),
         # On SIGTERM or a reload, requests in flight may take up to a query's time limit.
         "graceful_timeout": int(settings.graceful_timeout or settings.query_timeout + 5),
         # The longest request line gunicorn allows; longer queries must be POSTed.
@@ -252,5 +288,24 @@ def _runtime_folder(settings: Settings) -> Iterator[Path]:
         settings.runtime_dir.mkdir(parents=True, exist_ok=True)
         yield settings.runtime_dir
         return
-    with tempfile.TemporaryDirectory(prefix="histgraph-run-") as folder:
-        yield Path(folder)
+    with owned_temporary_folder("histgraph-run-") as folder:
+        yield folder
+
+
+@contextmanager
+def owned_temporary_folder(prefix: str) -> Iterator[Path]:
+    """A new temporary folder, removed when the block ends, but only by the process that made it.
+
+    gunicorn forks its workers inside this block, and a worker leaves (SIGTERM
+    on a reload, a timeout, an exit) by raising SystemExit, which unwinds
+    through the block in the worker as well. With ``TemporaryDirectory`` (whose
+    finalizer also runs at exit) the first worker to leave deleted the served
+    store and the files the workers share, under the master and every other worker.
+    """
+    owner = os.getpid()
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)

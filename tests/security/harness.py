@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from histgraph.build import build
 from histgraph.config import load_settings
@@ -90,15 +93,23 @@ class Server:
         return self.log.read_text(errors="replace")
 
     def workers(self) -> list[int]:
-        """The pids of the master's children (the gunicorn workers)."""
+        """The pids of the gunicorn workers: the master's children running its command.
+
+        (Not its other children, such as multiprocessing's resource tracker.)
+        """
+        try:
+            command = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
+        except OSError:
+            return []
         pids = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
                     stat = (entry / "stat").read_text()
+                    same = (entry / "cmdline").read_bytes() == command
                 except OSError:
                     continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                if same and int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
                     pids.append(int(entry.name))
         return pids
 
@@ -126,6 +137,15 @@ def histgraph_serve(folder: Path, args: list[str], env: dict[str, str] | None = 
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def until(condition, what: str, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait for ``condition()``; fail saying ``what`` did not happen (a safety net, not a measure)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {limit} s")
+        time.sleep(0.1)
 
 
 def sparql(url: str, query: str, timeout: float = 60.0) -> tuple[int, dict]:

@@ -1,0 +1,148 @@
+"""The gunicorn worker of ``histgraph serve``: gevent, bounded request heads, a drain on SIGTERM.
+
+A sync worker belongs to one connection until its request has arrived, so two
+clients sending their headers a byte at a time stopped the service (issue #12).
+Here each connection is a greenlet: a slow client holds only that, a worker
+keeps at most ``worker_connections`` open, and connections stay alive between
+requests. The head of a request (its line and headers) must arrive within
+``header_timeout`` seconds of the connection opening, or within ``keepalive``
+seconds of the previous answer on a kept-alive connection; otherwise the
+connection is closed.
+
+On SIGTERM gevent's own worker closes its listening socket at once, and the
+connections the kernel had already queued in the listen backlog were reset.
+This worker first accepts and serves everything queued, then stops listening,
+then lets the requests in flight finish (up to ``graceful_timeout``). The
+master (:mod:`histgraph.server_master`) has by then stopped the socket from
+taking new connections, so the queue has an end.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from functools import partial
+
+import gevent
+import gevent.local
+import gevent.socket
+from gevent.pool import Pool
+from gevent.server import StreamServer
+from gunicorn.workers.ggevent import GeventWorker
+
+_GEVENT_SOCKETPAIR = gevent.socket.socketpair
+
+#: Seconds between checks that the requests in flight have finished, on SIGTERM.
+_FINISH_POLL = 0.1
+
+
+class DrainingGeventWorker(GeventWorker):
+    """gunicorn's gevent worker with request-head timeouts and a drain of the backlog on SIGTERM.
+
+    Reads ``keepalive`` and ``header_timeout`` from the histgraph settings of the
+    gunicorn application (``self.app.settings``).
+    """
+
+    def patch(self) -> None:
+        super().patch()
+        # gevent's socketpair makes both descriptors non-blocking, a flag shared
+        # with the child process that inherits one end (a query process): its
+        # first read failed with EAGAIN and it exited, and every query got a 500.
+        # Pairs are only made here to talk to child processes, and the app waits
+        # on them with select, which is cooperative once patched.
+        socket.socketpair = _blocking_socketpair
+
+    def init_process(self) -> None:
+        # Created after the fork and gevent's patching, so each greenlet (one per
+        # connection) has its own record of whether it answered a request yet.
+        self._connection = gevent.local.local()
+        super().init_process()
+
+    def timeout_ctx(self) -> gevent.Timeout:
+        """The time allowed for the next request head on this connection (a silent timeout closes it)."""
+        settings = self.app.settings
+        answered = getattr(self._connection, "answered", False)
+        return gevent.Timeout(settings.keepalive if answered else settings.header_timeout, False)
+
+    def handle_request(self, listener_name, req, sock, addr):  # type: ignore[no-untyped-def]
+        try:
+            return super().handle_request(listener_name, req, sock, addr)
+        finally:
+            self._connection.answered = True
+
+    def run(self) -> None:
+        """Serve until told to stop; then drain the backlog and finish what is in flight."""
+        servers = [self._server(listener) for listener in self.sockets]
+        for server in servers:
+            server.start()
+        while self.alive:
+            self.notify()
+            gevent.sleep(1.0)
+        for server, listener in zip(servers, self.sockets):
+            _accept_queued(server, listener, self.log)
+            server.close()
+        self._finish_in_flight(servers)
+
+    def _server(self, listener) -> StreamServer:  # type: ignore[no-untyped-def]
+        listener.setblocking(1)
+        # Handlers get the listener's address, not the socket: connections taken
+        # from the backlog on SIGTERM are served after the socket is closed.
+        handle = partial(self.handle, _Address(listener.getsockname()))
+        server = StreamServer(listener, handle=handle, spawn=Pool(self.worker_connections))
+        if self.cfg.workers > 1:
+            server.max_accept = 1  # leave the next connection to another worker
+        return server
+
+    def _finish_in_flight(self, servers: list[StreamServer]) -> None:
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        while any(server.pool.free_count() != server.pool.size for server in servers):
+            if time.monotonic() >= deadline:
+                self.log.warning("Worker graceful timeout (pid:%s)", self.pid)
+                for server in servers:
+                    server.stop(timeout=1)
+                return
+            self.notify()
+            gevent.sleep(_FINISH_POLL)
+
+
+class _Address:
+    """All gunicorn's connection handler asks of the listening socket: its address."""
+
+    def __init__(self, name: object) -> None:
+        self._name = name
+
+    def getsockname(self) -> object:
+        return self._name
+
+
+def _blocking_socketpair(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """gevent's socketpair, with both descriptors blocking (see :meth:`DrainingGeventWorker.patch`)."""
+    pair = _GEVENT_SOCKETPAIR(*args, **kwargs)
+    for end in pair:
+        os.set_blocking(end.fileno(), True)
+    return pair
+
+
+def _accept_queued(server: StreamServer, listener, log) -> None:  # type: ignore[no-untyped-def]
+    """Accept every connection waiting in the listen backlog and start serving it.
+
+    Closing a listening socket resets the connections still queued on it (when
+    no other process holds it open): they had completed the handshake and sent
+    their request, so each must be answered.
+    """
+    server.stop_accepting()
+    listener.setblocking(False)
+    while True:
+        try:
+            client, address = listener.accept()
+        except BlockingIOError:
+            return
+        except OSError as exc:  # out of file descriptors, say: what is left is lost either way
+            log.warning("histgraph: could not accept a queued connection: %s", exc)
+            return
+        client.setblocking(True)
+        server.do_handle(client, address)  # waits for a free place in the pool if it is full
+
+
+__all__ = ["DrainingGeventWorker"]
