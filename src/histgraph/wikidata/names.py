@@ -18,24 +18,26 @@ and the reconciliation service (a spreadsheet's names against ours).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..normal_forms import without_marks
+
+# Every function here also reads names that users send (the reconciliation
+# service), so each runs in time linear in its input: str methods, and regular
+# expressions only of single character classes (no nested or overlapping
+# repetition to backtrack through). tests/security/test_user_text_linear.py
+# checks it.
 
 # Words a source puts before a name that are not part of it: articles, forms of
 # address, and "new"/"old", which place a thing in time relative to the source
 # ("the old treaty") rather than name it.
-_LEADING = re.compile(r"^(?:(?:a|an|the|comrade|new|old)\s+)+", re.IGNORECASE)
-_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
-_BRACKETS = re.compile(r"[\[\]]")
+_LEADING_WORDS = frozenset({"a", "an", "the", "comrade", "new", "old"})
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(name: str) -> str:
     """Case-folded, accents removed, punctuation as spaces, single spaces: for comparing."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _PUNCTUATION.sub(" ", text.casefold())
-    return _SPACES.sub(" ", text).strip()
+    text = _PUNCTUATION.sub(" ", without_marks(name).casefold())
+    return " ".join(text.split())
 
 
 def tokens(name: str) -> set[str]:
@@ -44,11 +46,38 @@ def tokens(name: str) -> set[str]:
 
 
 def clean(name: str) -> str:
-    """A name without editorial brackets, parenthetical qualifiers, articles or "Comrade"."""
-    text = _BRACKETS.sub("", name)
-    text = _PARENTHETICAL.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
-    return _LEADING.sub("", text).strip()
+    """A name without editorial brackets, parenthetical qualifiers, articles or "Comrade".
+
+    >>> clean("the [new] Treaty (1950) of  Friendship")
+    'Treaty of Friendship'
+    >>> clean("Mao (unclosed")
+    'Mao (unclosed'
+    """
+    text = _without_parentheticals(name.replace("[", "").replace("]", ""))
+    words = text.split()
+    first = 0
+    # A leading word goes only when a word follows it: "The" alone stays a name.
+    while first < len(words) - 1 and words[first].lower() in _LEADING_WORDS:
+        first += 1
+    return " ".join(words[first:])
+
+
+def _without_parentheticals(text: str) -> str:
+    """``text`` without each "(" up to the next ")" and the spaces before it; an unclosed "(" stays.
+
+    A regular expression for this (``\\s*\\([^)]*\\)``) retries from every
+    "(" and every space, which is quadratic on a run of them; two finds per
+    parenthesis are linear.
+    """
+    kept, start = [], 0
+    while True:
+        opening = text.find("(", start)
+        closing = text.find(")", opening) if opening >= 0 else -1
+        if closing < 0:
+            kept.append(text[start:])
+            return "".join(kept)
+        kept.append(text[start:opening].rstrip())
+        start = closing + 1
 
 
 def search_forms(name: str) -> list[str]:
