@@ -1,15 +1,36 @@
-"""Search by name, and the JSON API behind the search box's autocomplete."""
+"""Search by name, and the JSON API behind the search box's autocomplete.
+
+Each request is charged to its client's budget (:mod:`histgraph.web.work_budget`);
+the name index is read through the time-limited executor
+(:mod:`histgraph.web.timed_store`); only the first :data:`MAX_QUERY`
+characters of a query count, and matching them is linear in the index.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
 from ..entity import local_href
-from .page_data import base_iri, names
+from ..label_search import NameIndex
+from ..labels import LabelIndex
+from .context import get_context
+from .page_data import base_iri
+from .timed_store import cached_index
 
 blueprint = Blueprint("search", __name__)
 
 MAX_QUERY = 200
+
+
+def names() -> NameIndex:
+    """The name index of the build being served, read within the time limit (once per build).
+
+    "labels" is the key :func:`histgraph.web.page_data.labels` keeps the label
+    index under: whichever reads it first, pages or search, the other reuses it.
+    """
+    base = get_context().settings.base_iri
+    labels = cached_index("labels", LabelIndex.load)  # type: ignore[arg-type]
+    return cached_index("names", lambda store: NameIndex.load(store, labels, base))  # type: ignore[arg-type]
 
 
 def _matches(limit: int) -> tuple[str, list[dict]]:
