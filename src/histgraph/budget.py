@@ -77,6 +77,17 @@ class ClientBudget:
                 raise
         return wait
 
+    def give_back(self, client: str, cost: int) -> None:
+        """Return ``cost`` tokens taken for work that was not done (the bucket never exceeds its burst)."""
+        if self.rate <= 0 or cost <= 0:
+            return
+        with self._lock:
+            db = self._connection()
+            db.execute(
+                "UPDATE bucket SET tokens = MIN(?, tokens + ?) WHERE client = ?",
+                (float(self.burst), float(min(cost, self.burst)), client),
+            )
+
     def close(self) -> None:
         """Close this process's connection."""
         if self._db is not None:

@@ -1,4 +1,4 @@
-"""Security headers on every response (Content-Security-Policy and friends).
+"""Security headers on every response (Content-Security-Policy and friends), and the work budget.
 
 Pages load scripts and styles only from this site (front-end libraries are
 served locally from the npm packages), so the policy can forbid everything else.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from . import work_budget
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: https:; connect-src 'self'; font-src 'self' data:; "
@@ -16,7 +18,8 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    """Add the security headers to every response of ``app``."""
+    """Add the security headers to every response of ``app``, and charge its work to client budgets."""
+    work_budget.register(app)
 
     @app.after_request
     def headers(response: Response) -> Response:
