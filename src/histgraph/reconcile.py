@@ -13,12 +13,13 @@ serializes these results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .reconcile_input import Query
 from .store import Store
-from .wikidata.names import clean, normalise, similarity
+from .wikidata.names import clean, normalise
 
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 
@@ -39,8 +40,8 @@ PROPERTIES: dict[str, str] = {
     "altLabel": "other name",
     "historicalName": "historical name",
 }
-DEFAULT_LIMIT = 5
-MAX_LIMIT = 100
+#: Characters of a suggest prefix that are compared (an autocomplete types a few).
+MAX_PREFIX = 200
 #: A candidate is a match when it scores this much and leads the next by MATCH_MARGIN.
 MATCH_SCORE, MATCH_MARGIN = 95, 10
 
@@ -84,6 +85,20 @@ SOURCE_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class Forms:
+    """A name as the matcher compares it: normalised, without articles or titles, its words."""
+
+    whole: str
+    cleaned: str
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Forms:
+        cleaned = normalise(clean(text))
+        return cls(normalise(text), cleaned, frozenset(cleaned.split()))
+
+
 @dataclass
 class Entry:
     """One of the project's entities as the service sees it."""
@@ -93,6 +108,8 @@ class Entry:
     types: set[str] = field(default_factory=set)
     names: list[tuple[str, str | None, str]] = field(default_factory=list)  # text, language, source
     comment: str = ""
+    #: The compared forms of each of ``names`` (same order), made once per index.
+    forms: list[Forms] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -134,72 +151,68 @@ def build_index(store: Store, base_iri: str) -> Index:
         form = (str(name), getattr(name, "language", None), source)
         if form not in entry.names:
             entry.names.append(form)
+            entry.forms.append(Forms.of(form[0]))
     return Index(entries, base_iri)
 
 
-def _score(entry: Entry, text: str, extra: Iterable[str]) -> tuple[int, str]:
-    """Best score of ``text`` against ``entry``'s names, and which name gave it."""
+def _similarity(left: frozenset[str], right: frozenset[str]) -> float:
+    """Word overlap of two names, 0 to 1 (as :func:`histgraph.wikidata.names.similarity`)."""
+    return len(left & right) / len(left | right) if left and right else 0.0
+
+
+def _score(entry: Entry, query: Forms, cleaned: bool, extra: frozenset[str]) -> tuple[int, str]:
+    """Best score of the query's forms against ``entry``'s names, and which name gave it.
+
+    ``cleaned`` says the query is more than articles and titles; ``extra`` holds
+    the normalised property values.
+    """
     best, why = 0, ""
-    for name, language, source in entry.names:
+    for (name, language, source), forms in zip(entry.names, entry.forms):
         tag = f"@{language}" if language else ""
-        if normalise(name) == normalise(text):
+        if forms.whole == query.whole:
             got, reason = (
                 SOURCE_SCORES.get(source, 95),
                 f'{SOURCE_WORDS.get(source, "name")} "{name}"{tag}',
             )
-        elif normalise(clean(name)) == normalise(clean(text)) and clean(text):
+        elif cleaned and forms.cleaned == query.cleaned:
             got, reason = (
                 90,
                 f'{SOURCE_WORDS.get(source, "name")} "{name}"{tag}, without articles or titles',
             )
         else:
-            alike = similarity(clean(name), clean(text))
             got, reason = (
-                round(80 * alike),
+                round(80 * _similarity(forms.words, query.words)),
                 f'{SOURCE_WORDS.get(source, "name")} "{name}"{tag}, in part',
             )
         if got > best:
             best, why = got, reason
-    names = {normalise(n) for n, _l, _s in entry.names}
-    if best and any(normalise(v) in names for v in extra):
+    if best and extra and any(forms.whole in extra for forms in entry.forms):
         best, why = min(100, best + 5), why + "; a property value matches too"
     return best, why
 
 
-def _wanted_types(query: Mapping[str, Any]) -> set[str]:
-    kind = query.get("type")
-    values = kind if isinstance(kind, list) else [kind] if kind else []
-    out = set()
-    for value in values:
-        value = str(value)
-        out.add(value.removeprefix(CRM))
-    return out
+def match(index: Index, query: Query) -> list[dict[str, Any]]:
+    """Candidates for one checked reconciliation query (see :mod:`histgraph.reconcile_input`).
 
-
-def match(index: Index, query: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Candidates for one reconciliation query (``query``, ``type``, ``limit``, ``properties``)."""
-    text = str(query.get("query") or "").strip()
-    if not text:
+    Time is linear in the index and the query: the query's forms are made once,
+    the names' forms once per index.
+    """
+    if not query.text:
         return []
-    try:
-        limit = max(1, min(MAX_LIMIT, int(query.get("limit") or DEFAULT_LIMIT)))
-    except (TypeError, ValueError):
-        limit = DEFAULT_LIMIT
-    wanted = _wanted_types(query)
-    extra = [
-        str(p.get("v")) for p in query.get("properties") or [] if isinstance(p, dict) and p.get("v")
-    ]
+    forms = Forms.of(query.text)
+    cleaned = bool(clean(query.text))
+    extra = frozenset(normalise(v) for v in query.values)
     scored = []
     for entry in index.entries.values():
-        if wanted and not wanted & entry.types:
+        if query.types and not query.types & entry.types:
             continue
-        points, why = _score(entry, text, extra)
+        points, why = _score(entry, forms, cleaned, extra)
         if points >= 40:
             scored.append((points, entry, why))
     scored.sort(key=lambda item: (-item[0], item[1].id))
+    runner_up = scored[1][0] if len(scored) > 1 else 0
     results = []
-    for rank, (points, entry, why) in enumerate(scored[:limit]):
-        runner_up = scored[1][0] if len(scored) > 1 else 0
+    for rank, (points, entry, why) in enumerate(scored[: query.limit]):
         results.append(
             {
                 "id": entry.id,
@@ -213,19 +226,19 @@ def match(index: Index, query: Mapping[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
-def batch(index: Index, queries: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Answers to a batch ``{"q0": {...}, …}``, keyed the same way."""
-    return {
-        key: {"result": match(index, q if isinstance(q, Mapping) else {"query": str(q)})}
-        for key, q in queries.items()
-    }
+def batch(index: Index, queries: Mapping[str, Query]) -> dict[str, dict[str, Any]]:
+    """Answers to a checked batch ``{"q0": Query, …}``, keyed the same way."""
+    return {key: {"result": match(index, query)} for key, query in queries.items()}
 
 
 def suggest_entities(
     index: Index, prefix: str, kind: str | None = None, limit: int = 10
 ) -> list[dict[str, Any]]:
-    """Entities with a name (or a word of a name) starting with ``prefix``, shortest first."""
-    start = normalise(prefix)
+    """Entities with a name (or a word of a name) starting with ``prefix``, shortest first.
+
+    Only the first :data:`MAX_PREFIX` characters of ``prefix`` count.
+    """
+    start = normalise(prefix[:MAX_PREFIX])
     if not start:
         return []
     found = []
@@ -234,9 +247,8 @@ def suggest_entities(
             continue
         hits = [
             n
-            for n, _l, _s in entry.names
-            if normalise(n).startswith(start)
-            or any(w.startswith(start) for w in normalise(n).split())
+            for (n, _l, _s), forms in zip(entry.names, entry.forms)
+            if forms.whole.startswith(start) or any(w.startswith(start) for w in forms.whole.split())
         ]
         if hits:
             found.append((len(min(hits, key=len)), entry))
@@ -249,7 +261,7 @@ def suggest_entities(
 
 def suggest_types(prefix: str) -> list[dict[str, str]]:
     """Types whose name or id starts with ``prefix`` (all of them for an empty prefix)."""
-    start = normalise(prefix)
+    start = normalise(prefix[:MAX_PREFIX])
     return [
         {"id": t, "name": name}
         for t, name in TYPES.items()
@@ -259,7 +271,7 @@ def suggest_types(prefix: str) -> list[dict[str, str]]:
 
 def suggest_properties(prefix: str) -> list[dict[str, str]]:
     """Properties a query may use, filtered by ``prefix``."""
-    start = normalise(prefix)
+    start = normalise(prefix[:MAX_PREFIX])
     return [
         {"id": p, "name": name}
         for p, name in PROPERTIES.items()

@@ -5,6 +5,10 @@ queries (``queries=`` by GET or POST), a preview snippet for OpenRefine's
 pop-up, and suggest services for entities, types and properties. OpenRefine
 runs on another origin, so every answer allows cross-origin reads; a JSONP
 ``callback`` is honoured on GET for older clients.
+
+A batch costs its client one unit of the request budget per query (see
+:mod:`histgraph.web.work_budget`), and the index it is matched against is read
+through the time-limited executor (:mod:`histgraph.web.timed_store`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template_string, request
 
 from .. import reconcile as service
+from ..reconcile_input import ReconcileRefused, read_batch
 from .context import get_context
+from .timed_store import cached_index
+from .work_budget import charge
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -38,10 +45,8 @@ p{margin:2px 0}.kind{color:#555}</style></head>
 
 
 def _index() -> service.Index:
-    context = get_context()
-    return context.cached(
-        "reconcile-index", lambda: service.build_index(context.store, context.settings.base_iri)
-    )
+    base = get_context().settings.base_iri
+    return cached_index("reconcile-index", lambda store: service.build_index(store, base))  # type: ignore[arg-type]
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -76,15 +81,20 @@ def endpoint() -> Response:
     raw = request.values.get("queries")
     if raw is None:
         return _json(service.manifest(get_context().settings.base_iri, request.host_url))
+    limit = get_context().settings.max_request_bytes
+    if len(raw) > limit:
+        return _error(f"queries is longer than the limit of {limit} characters; send smaller batches", 413)
     try:
-        queries = json.loads(raw)
-    except ValueError:
-        return _json({"status": "error", "message": "queries must be a JSON object"}, 400)
-    if not isinstance(queries, dict):
-        return _json(
-            {"status": "error", "message": "queries must be a JSON object of named queries"}, 400
-        )
+        queries = read_batch(raw)
+    except ReconcileRefused as exc:
+        return _error(str(exc), exc.status)
+    # The request itself paid for one query (work_budget); the rest of the batch pays here.
+    charge(len(queries) - 1, "reconciliation queries")
     return _json(service.batch(_index(), queries))
+
+
+def _error(message: str, status: int) -> Response:
+    return _json({"status": "error", "message": message}, status)
 
 
 @blueprint.route("/preview")
