@@ -36,14 +36,14 @@ class BadRequestBody(Exception):
         self.status = status
 
 
-def _refuse(start_response: StartResponse, status: int, message: str) -> list[bytes]:
+def _refuse(environ: dict[str, Any], start_response: StartResponse, status: int, message: str) -> list[bytes]:
     titles = {400: "Bad Request", 413: "Request Entity Too Large"}
     body = json.dumps({"error": titles[status], "message": message, "status": status}).encode()
     start_response(
         f"{status} {titles[status]}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")],
     )
-    return [body]
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def _check_utf8(data: bytes, what: str) -> None:
@@ -117,7 +117,7 @@ class RequestGuard:
         try:
             guard(environ, self.max_bytes)
         except BadRequestBody as exc:
-            return _refuse(start_response, exc.status, str(exc))
+            return _refuse(environ, start_response, exc.status, str(exc))
         return self.app(environ, start_response)
 
 
