@@ -29,7 +29,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -224,6 +226,31 @@ class SlowQueries:
         (self.folder / fingerprint(text)).touch()
 
 
+class RecentlyFast:
+    """Queries (normalized) that ran fast in this process, the most recent ``limit`` of them.
+
+    The data never changes while a server runs, so a query that ran fast runs
+    fast again: it may go ahead of queries nobody has measured yet.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, text: str) -> None:
+        """Remember that ``text`` ran fast."""
+        key = fingerprint(text)
+        with self._lock:
+            self._seen[key] = None
+            self._seen.move_to_end(key)
+            while len(self._seen) > self.limit:
+                self._seen.popitem(last=False)
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and fingerprint(text) in self._seen
+
+
 class Slots:
     """At most ``count`` holders at once across processes: one ``flock``ed file per slot."""
 
@@ -279,4 +306,4 @@ def slot_count(expensive_slots: int, workers: int) -> int:
     return expensive_slots if expensive_slots > 0 else max(1, workers - 1)
 
 
-__all__ = ["AdmissionRefused", "SlowQueries", "Slots", "fingerprint", "normalized", "slot_count", "static_cost"]
+__all__ = ["AdmissionRefused", "RecentlyFast", "SlowQueries", "Slots", "fingerprint", "normalized", "slot_count", "static_cost"]

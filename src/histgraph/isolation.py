@@ -41,13 +41,13 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,7 +151,11 @@ class _Process:
 
     def send(self, job: object) -> None:
         self.wait_ready()
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except OSError:
+            code = self.popen.poll()
+            raise BackendFailed(f"a query process died (exit status {code}); try again") from None
 
     def answered_within(self, timeout: float) -> bool:
         """True when the answer to the job sent is there within ``timeout`` s."""
@@ -202,40 +206,59 @@ def _timeout_message(timeout: float) -> str:
     )
 
 
+class PoolBusy(QueryTimeout):
+    """No query process came free in time: the query never ran (so it tells nothing of its cost)."""
+
+
 class _Lane:
-    """Up to ``size`` query processes of one worker, started lazily and handed out one at a time."""
+    """Up to ``size`` query processes of one worker, started lazily and handed out one at a time.
+
+    Waiters marked ``first`` (queries that ran fast here before) are served
+    before the others, so a stream of new, unknown queries cannot queue ahead of
+    a health check.
+    """
 
     def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, size: int, niceness: int) -> None:
         self.source, self.options = source, options
         self.size = max(1, size)
         self.niceness = niceness
         self.pid = os.getpid()
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         self.started: list[_Process] = []
-        self.idle: queue.LifoQueue[_Process] = queue.LifoQueue()
+        self.idle: list[_Process] = []
+        self.first_waiting = 0
 
     def _spawn(self) -> _Process:
         process = _Process(self.source, self.options, self.niceness)
         self.started.append(process)
         return process
 
-    def take(self, wait: float) -> _Process:
+    def take(self, wait: float, first: bool = False) -> _Process:
+        deadline = time.monotonic() + wait
         with self.lock:
             if self.pid != os.getpid():
                 # Forked after the pool was made: the children belong to the parent.
-                self.pid, self.started[:] = os.getpid(), []
-                self.idle = queue.LifoQueue()
-            if self.idle.empty() and len(self.started) < self.size:
-                return self._spawn()
-        try:
-            return self.idle.get(timeout=wait)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"all {self.size} query processes stayed busy for {wait:g} s; try again shortly"
-            ) from None
+                self.pid, self.started[:], self.idle[:] = os.getpid(), [], []
+            self.first_waiting += first
+            try:
+                while True:
+                    if self.idle and (first or not self.first_waiting):
+                        return self.idle.pop()
+                    if not self.idle and len(self.started) < self.size:
+                        return self._spawn()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise PoolBusy(
+                            f"all {self.size} query processes stayed busy for {wait:g} s; try again shortly"
+                        )
+                    self.lock.wait(remaining)
+            finally:
+                self.first_waiting -= first
 
     def give_back(self, process: _Process) -> None:
-        self.idle.put(process)
+        with self.lock:
+            self.idle.append(process)
+            self.lock.notify_all()
 
     def release(self, process: _Process) -> None:
         """``process`` leaves this lane (stopped or moved); a successor starts in its place."""
@@ -243,8 +266,8 @@ class _Lane:
             if process in self.started:
                 self.started.remove(process)
             # Start the successor now so it opens the store while the client waits.
-            successor = self._spawn()
-        self.idle.put(successor)
+            self.idle.append(self._spawn())
+            self.lock.notify_all()
 
     def replace(self, process: _Process) -> None:
         process.stop()
@@ -257,7 +280,7 @@ class _Lane:
                 return False
             self.started.append(process)
         process.renice(self.niceness)
-        self.idle.put(process)
+        self.give_back(process)
         return True
 
     def stop_all(self) -> None:
@@ -298,32 +321,43 @@ class QueryPool:
         *,
         timeout: float,
         fast_limit: float,
+        known_fast: bool,
         known_slow: Callable[[], bool],
         admit_slow: Callable[[], Callable[[], None]],
+        ran: Callable[[float], None],
     ) -> Answer:
         """Run a user's ``job``: fast lane first, the slow lane if it is known slow or outruns ``fast_limit``.
 
-        ``known_slow()`` is asked once a fast process is free (a query found slow
-        meanwhile by another request skips the fast lane); ``admit_slow()`` takes one
-        of the server's slots for long queries and returns its release, or raises
-        :class:`~histgraph.admission.AdmissionRefused` (the query is then stopped).
+        A ``known_fast`` job (it ran fast here before) is handed a fast process
+        before unknown ones. ``known_slow()`` is asked once a fast process is free (a
+        query found slow meanwhile by another request skips the fast lane);
+        ``admit_slow()`` takes one of the server's slots for long queries and returns
+        its release, or raises :class:`~histgraph.admission.AdmissionRefused` (the
+        query is then stopped). ``ran(seconds)`` gets the run time of a query that
+        finished, not counting any wait for a process.
         """
-        process = self._fast.take(timeout)
+        process = self._fast.take(timeout, first=known_fast)
         if known_slow():
             self._fast.give_back(process)
             release = admit_slow()
             try:
                 slow = self._slow.take(timeout)
-                return self._finish(self._slow, slow, job, timeout)
+                started = time.monotonic()
+                answer = self._finish(self._slow, slow, job, timeout)
+                ran(time.monotonic() - started)
+                return answer
             finally:
                 release()
+        started = time.monotonic()
         try:
             process.send(job)
         except BackendFailed:
             self._fast.replace(process)
             raise
         if process.answered_within(min(fast_limit, timeout)):
-            return self._collect(self._fast, process)
+            answer = self._collect(self._fast, process)
+            ran(time.monotonic() - started)
+            return answer
         if fast_limit >= timeout:
             self._fast.replace(process)
             raise QueryTimeout(_timeout_message(timeout))
@@ -344,6 +378,7 @@ class QueryPool:
             except BackendFailed:
                 process.stop()
                 raise
+            ran(time.monotonic() - started)
             if not self._slow.adopt(process):
                 process.stop()
             return answer
@@ -437,11 +472,15 @@ def _reply(store: ox.Store, probe: ox.Store, job: object, options: ProcessOption
         return ("syntax", str(exc))
     except Exception as exc:  # report, and stay alive for the next job
         message = str(exc)
+        if "custom function" in message and "not supported" in message:
+            return ("refused", f"{message}; this endpoint knows the SPARQL 1.1 functions only")
+        if check_only:
+            # It parsed; running it on nothing can fail where the real run will not
+            # (an allow-listed SERVICE is unreachable from here, by design).
+            return ("ok", None)
         if options.sandbox and isinstance(exc, PermissionError):
             # The sandbox refused a connection: a SERVICE the checks did not see.
             return ("refused", "this endpoint makes no outbound requests; remove SERVICE from the query")
-        if "custom function" in message and "not supported" in message:
-            return ("refused", f"{message}; this endpoint knows the SPARQL 1.1 functions only")
         return ("error", f"{type(exc).__name__}: {message[:500]}")
 
 

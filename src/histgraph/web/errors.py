@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 
 def wants_html() -> bool:
@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
         if isinstance(exc, NotFound) and message == NotFound.description:
             message = ("There is nothing at this address. The home page leads to every list, page and "
                        "download; browse or search for what you are looking for.")
-        if exc.code == 405 and original.get("Allow"):
+        if exc.code == 405 and original.get("Allow") and message == MethodNotAllowed.description:
             # werkzeug's sentence does not say which methods would do.
             message = f"This URL does not answer {request.method}; it answers {original['Allow']}."
         response = make_response(_page(exc.code or 500, exc.name, message))

@@ -36,13 +36,20 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
-from ..admission import AdmissionRefused, Slots, SlowQueries, slot_count, static_cost
+from ..admission import AdmissionRefused, RecentlyFast, Slots, SlowQueries, slot_count, static_cost
 from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
 from ..budget import ClientBudget
 from ..config import Settings
 from ..errors import HistgraphError
 from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
-from ..isolation import EMPTY_SOURCE, ProcessOptions, QueryPool, SandboxUnavailable, store_source
+from ..isolation import (
+    EMPTY_SOURCE,
+    PoolBusy,
+    ProcessOptions,
+    QueryPool,
+    SandboxUnavailable,
+    store_source,
+)
 from ..safety import CheckedQuery, QueryRejected, check_query, mentions_service
 from ..store import UNVERSIONED, EmbeddedStore
 from .context import HistgraphContext, get_context
@@ -97,6 +104,8 @@ class Gate:
     slots: Slots
     slow: SlowQueries
     budget: ClientBudget
+    #: Queries that ran fast in this worker: served first when processes are busy.
+    fast: RecentlyFast = dataclasses.field(default_factory=RecentlyFast)
 
     @classmethod
     def create(cls, settings: Settings, owner: object) -> Gate:
@@ -320,19 +329,27 @@ def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
 
 
 def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | None) -> Answer:
-    """Run ``job`` in its lane; a slow or stopped one is remembered (normalized) as slow.
+    """Run ``job`` in its lane; one that ran slow or was stopped is remembered (normalized) as slow.
 
     With query processes, every query starts in the fast lane and moves to the
     slow lane only by its measured run time (see :mod:`histgraph.isolation`);
-    the lexical cost (``expensive``) only sends a query there at once. A remote
-    store has no lanes: an expensive query holds a slot while it runs.
+    queries that ran fast before get a free process first, and the lexical cost
+    (``expensive``) only sends a query to the slow lane at once. A remote store
+    has no lanes: an expensive query holds a slot while it runs. Waiting for a
+    process is no run time: a query that never ran is not remembered.
     """
     executor = get_executor()
     checker: QueryPool | None = current_app.extensions.get("histgraph.checker")
     if checker is not None and (mentions_service(job.text) or not isinstance(executor, QueryPool)):
         # Before a remote store: SERVICE, syntax and unknown functions are found here, as 400s.
         checker.check(job, settings.query_timeout)
-    started = time.monotonic()
+
+    def ran(seconds: float) -> None:
+        if seconds * 1000 > settings.slow_query_ms:
+            gate.slow.record(job.text)
+        elif seconds * 1000 <= settings.fast_lane_ms / 2:
+            gate.fast.add(job.text)
+
     try:
         if isinstance(executor, QueryPool):
 
@@ -340,22 +357,25 @@ def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | Non
                 gate.slow.record(job.text)
                 return gate.slots.acquire(settings.admission_wait)
 
-            result = executor.execute_laned(
+            return executor.execute_laned(
                 job,
                 timeout=settings.query_timeout,
                 fast_limit=settings.fast_lane_ms / 1000,
+                known_fast=not expensive and job.text in gate.fast,
                 known_slow=lambda: bool(expensive) or gate.slow.known(job.text),
                 admit_slow=admit_slow,
+                ran=ran,
             )
-        else:
-            with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
-                result = executor.execute(job, settings.query_timeout)
+        with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
+            started = time.monotonic()
+            result = executor.execute(job, settings.query_timeout)
+            ran(time.monotonic() - started)
+            return result
+    except PoolBusy:
+        raise
     except QueryTimeout:
         gate.slow.record(job.text)
         raise
-    if (time.monotonic() - started) * 1000 > settings.slow_query_ms:
-        gate.slow.record(job.text)
-    return result
 
 
 def _etag(context: HistgraphContext, job: QueryJob) -> str | None:
