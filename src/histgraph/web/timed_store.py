@@ -22,6 +22,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from ..answers import BackendFailed, QueryJob, QueryTimeout
 from ..store import Bindings, SelectResult, bind_values, term_from_json
 from .context import get_context
+from .sparql import Executor
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,7 +37,7 @@ RETRY_AFTER = 5
 class TimedStore:
     """The ``select`` of the store interface, answered by an executor within ``timeout`` seconds."""
 
-    def __init__(self, executor, version: str, timeout: float, max_rows: int = INDEX_ROWS) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, executor: Executor, version: str, timeout: float, max_rows: int = INDEX_ROWS) -> None:
         self.executor = executor
         self._version = version
         self.timeout = timeout
