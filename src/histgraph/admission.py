@@ -17,7 +17,7 @@ A query is expensive when, before it runs (:func:`static_cost`), it has
 * a regular expression (``REGEX``, ``REPLACE``), evaluated on every candidate;
 
 or when the same query text already ran longer than ``slow_query_ms`` (or hit
-the time limit) on this server (:class:`SlowQueries`): measured cost catches
+the time limit) on this server (:class:`QueryRecord`): measured cost catches
 what the lexical heuristics miss, from the second time on.
 
 Slots are ``flock`` locks on files in the server's runtime folder: shared by
@@ -29,9 +29,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,7 +42,7 @@ _TERM_WORDS = frozenset({"a", "true", "false"})
 _REGEX_WORDS = frozenset({"REGEX", "REPLACE"})
 _EXPRESSION_WORDS = frozenset({"FILTER", "BIND"})
 #: Never record more slow queries than this (the folder is not a cache to grow forever).
-MAX_SLOW_RECORDS = 10_000
+MAX_RECORDS = 10_000
 
 
 class AdmissionRefused(HistgraphError):
@@ -207,48 +205,30 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(normalized(text).encode("utf-8")).hexdigest()[:32]
 
 
-class SlowQueries:
-    """Queries measured slow on this server, shared by its workers as empty files."""
+class QueryRecord:
+    """Queries (normalized) measured one way on this server — slow, or fast — shared by its workers as empty files.
+
+    The data never changes while a server runs, so a query measured slow is slow
+    again, and one measured fast is fast again.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
     def known(self, text: str) -> bool:
-        """True when this query text ran slow (or was stopped) here before."""
+        """True when this query was recorded here before."""
         return (self.folder / fingerprint(text)).exists()
 
     def record(self, text: str) -> None:
-        """Remember that this query text is slow."""
+        """Remember this query (up to :data:`MAX_RECORDS` of them)."""
+        path = self.folder / fingerprint(text)
+        if path.exists():
+            return
         with os.scandir(self.folder) as entries:
-            if sum(1 for _ in entries) >= MAX_SLOW_RECORDS:
+            if sum(1 for _ in entries) >= MAX_RECORDS:
                 return
-        (self.folder / fingerprint(text)).touch()
-
-
-class RecentlyFast:
-    """Queries (normalized) that ran fast in this process, the most recent ``limit`` of them.
-
-    The data never changes while a server runs, so a query that ran fast runs
-    fast again: it may go ahead of queries nobody has measured yet.
-    """
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, text: str) -> None:
-        """Remember that ``text`` ran fast."""
-        key = fingerprint(text)
-        with self._lock:
-            self._seen[key] = None
-            self._seen.move_to_end(key)
-            while len(self._seen) > self.limit:
-                self._seen.popitem(last=False)
-
-    def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and fingerprint(text) in self._seen
+        path.touch()
 
 
 class Slots:
@@ -306,4 +286,4 @@ def slot_count(expensive_slots: int, workers: int) -> int:
     return expensive_slots if expensive_slots > 0 else max(1, workers - 1)
 
 
-__all__ = ["AdmissionRefused", "RecentlyFast", "SlowQueries", "Slots", "fingerprint", "normalized", "slot_count", "static_cost"]
+__all__ = ["AdmissionRefused", "QueryRecord", "Slots", "fingerprint", "normalized", "slot_count", "static_cost"]

@@ -214,11 +214,14 @@ class _Lane:
     """Up to ``size`` query processes of one worker, started lazily and handed out one at a time.
 
     Waiters marked ``first`` (queries that ran fast here before) are served
-    before the others, so a stream of new, unknown queries cannot queue ahead of
-    a health check.
+    before the others, and ``reserve`` processes are kept for them: a stream of
+    new, unknown queries cannot queue ahead of a health check or take every
+    process.
     """
 
-    def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, size: int, niceness: int) -> None:
+    def __init__(
+        self, source: tuple[str, str | bytes], options: ProcessOptions, size: int, niceness: int, reserve: int = 0
+    ) -> None:
         self.source, self.options = source, options
         self.size = max(1, size)
         self.niceness = niceness
@@ -227,6 +230,7 @@ class _Lane:
         self.started: list[_Process] = []
         self.idle: list[_Process] = []
         self.first_waiting = 0
+        self.reserve = reserve if self.size > reserve else 0
 
     def _spawn(self) -> _Process:
         process = _Process(self.source, self.options, self.niceness)
@@ -242,10 +246,10 @@ class _Lane:
             self.first_waiting += first
             try:
                 while True:
-                    if self.idle and (first or not self.first_waiting):
-                        return self.idle.pop()
-                    if not self.idle and len(self.started) < self.size:
-                        return self._spawn()
+                    free = len(self.idle) + self.size - len(self.started)
+                    # One process stays for queries known to be fast: unknown ones never take the last.
+                    if free > (0 if first else self.reserve) and (first or not self.first_waiting):
+                        return self.idle.pop() if self.idle else self._spawn()
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise PoolBusy(
@@ -305,14 +309,18 @@ class QueryPool:
         slow_size: int = 1,
     ) -> None:
         self._options = options or ProcessOptions()
-        self._fast = _Lane(source, self._options, size, FAST_NICENESS)
+        self._fast = _Lane(source, self._options, size, FAST_NICENESS, reserve=1)
         # As many as the server's slots for long queries: a worker may hold them all.
         self._slow = _Lane(source, self._options, slow_size, SLOW_NICENESS)
         self._finalizer = weakref.finalize(self, _stop_lanes, [self._fast, self._slow])
 
     def execute(self, job: QueryJob, timeout: float) -> Answer:
-        """Run ``job`` in the fast lane with a plain time limit; on timeout or crash the process is replaced."""
-        process = self._fast.take(timeout)
+        """Run ``job`` (the app's own, fixed query) in the fast lane with a plain time limit.
+
+        The app's own queries go first, like queries known to be fast. On timeout or
+        crash the process is replaced.
+        """
+        process = self._fast.take(timeout, first=True)
         return self._finish(self._fast, process, job, timeout)
 
     def execute_laned(

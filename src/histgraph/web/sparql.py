@@ -36,7 +36,7 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
-from ..admission import AdmissionRefused, RecentlyFast, Slots, SlowQueries, slot_count, static_cost
+from ..admission import AdmissionRefused, QueryRecord, Slots, slot_count, static_cost
 from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
 from ..budget import ClientBudget
 from ..config import Settings
@@ -102,10 +102,11 @@ class Gate:
     """
 
     slots: Slots
-    slow: SlowQueries
+    #: Queries that ran slow or were stopped: straight to the slow lane from then on.
+    slow: QueryRecord
     budget: ClientBudget
-    #: Queries that ran fast in this worker: served first when processes are busy.
-    fast: RecentlyFast = dataclasses.field(default_factory=RecentlyFast)
+    #: Queries that ran fast: served first, from a process kept for them, when processes are busy.
+    fast: QueryRecord
 
     @classmethod
     def create(cls, settings: Settings, owner: object) -> Gate:
@@ -116,8 +117,9 @@ class Gate:
         folder.mkdir(parents=True, exist_ok=True)
         return cls(
             Slots(folder / "slots", slot_count(settings.expensive_slots, settings.workers)),
-            SlowQueries(folder / "slow"),
+            QueryRecord(folder / "slow"),
             ClientBudget(folder / "budget.sqlite3", settings.client_rate, settings.client_burst),
+            QueryRecord(folder / "fast"),
         )
 
     def expensive(self, text: str) -> str | None:
@@ -315,10 +317,15 @@ def graph_iris(values: list[str] | tuple[str, ...], base: str, parameter: str) -
     return tuple(resolved)
 
 
+def _client() -> str:
+    """Whom the budget charges: the client's address (as forwarded by trusted proxies)."""
+    return request.remote_addr or "unknown"
+
+
 def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
     """Charge the client's budget for this query; 429 with Retry-After when it is spent."""
     cost = settings.expensive_query_cost if expensive else 1
-    wait = gate.budget.take(request.remote_addr or "unknown", cost)
+    wait = gate.budget.take(_client(), cost)
     if wait:
         raise TooManyRequests(
             description=f"this client has used its query budget ({settings.client_rate:g} queries/s, "
@@ -348,20 +355,26 @@ def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | Non
         if seconds * 1000 > settings.slow_query_ms:
             gate.slow.record(job.text)
         elif seconds * 1000 <= settings.fast_lane_ms / 2:
-            gate.fast.add(job.text)
+            gate.fast.record(job.text)
 
     try:
         if isinstance(executor, QueryPool):
 
             def admit_slow() -> Callable[[], None]:
                 gate.slow.record(job.text)
+                # A long query costs what an expensive one does, found out late.
+                if gate.budget.take(_client(), max(0, settings.expensive_query_cost - 1)):
+                    raise AdmissionRefused(
+                        "this client's query budget does not cover another long query; "
+                        "wait as Retry-After says, or run heavy analyses on a copy of the data (see /dumps)"
+                    )
                 return gate.slots.acquire(settings.admission_wait)
 
             return executor.execute_laned(
                 job,
                 timeout=settings.query_timeout,
                 fast_limit=settings.fast_lane_ms / 1000,
-                known_fast=not expensive and job.text in gate.fast,
+                known_fast=not expensive and gate.fast.known(job.text),
                 known_slow=lambda: bool(expensive) or gate.slow.known(job.text),
                 admit_slow=admit_slow,
                 ran=ran,
