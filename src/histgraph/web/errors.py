@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from ..answers import BackendFailed, QueryTimeout
+from ..isolation import PoolBusy
+
 
 def wants_html() -> bool:
     """True when the client prefers HTML over JSON and RDF (a browser)."""
@@ -38,6 +41,23 @@ def register(app: Flask) -> None:
             if original.get(header):
                 response.headers[header] = original[header]
         return response
+
+    @app.errorhandler(QueryTimeout)
+    def out_of_time(exc: QueryTimeout):  # type: ignore[no-untyped-def]
+        # A page's read ran past the time limit (or found every query process busy).
+        busy = isinstance(exc, PoolBusy)
+        message = (
+            "the server is busy; try again in a few seconds" if busy
+            else "making this page took longer than the time limit; try again shortly, or use /dumps"
+        )
+        response = make_response(_page(503, "Service Unavailable", message))
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(BackendFailed)
+    def engine_failed(exc: BackendFailed):  # type: ignore[no-untyped-def]
+        app.logger.warning("histgraph: a page's read failed: %s", exc)
+        return _page(502, "Bad Gateway", str(exc))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]

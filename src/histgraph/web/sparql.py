@@ -50,6 +50,7 @@ from ..isolation import (
     SandboxUnavailable,
     store_source,
 )
+from ..pooled_store import PooledStore
 from ..safety import CheckedQuery, QueryRejected, check_query, mentions_service
 from ..store import UNVERSIONED, EmbeddedStore
 from .context import HistgraphContext, get_context
@@ -81,6 +82,8 @@ def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
     if isinstance(store, EmbeddedStore):
         source = store_source(store.path, store.native)
         executor: Executor = QueryPool(source, settings.query_processes, options, slots)
+        # Pages read through the same processes: time-limited, and never blocking the worker.
+        context.store = PooledStore(executor, store.version, settings.query_timeout)
     else:
         executor = store  # type: ignore[assignment]  # RemoteStore.execute
     if not isinstance(executor, QueryPool) or not options.sandbox:
@@ -397,7 +400,7 @@ def _etag(context: HistgraphContext, job: QueryJob) -> str | None:
     A remote store's version is its publication marker (see RemoteStore.version):
     answers are then cached like pages, until the next `histgraph publish`.
     """
-    if not isinstance(context.store, EmbeddedStore) and context.store.version == UNVERSIONED:
+    if context.store.version == UNVERSIONED:
         return None
     key = repr((context.store.version, job.text, job.format, job.max_rows, job.default_graphs, job.named_graphs))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
