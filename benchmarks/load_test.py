@@ -4,11 +4,12 @@ Run: ``.venv/bin/python benchmarks/load_test.py [--seconds 60] [--connections 8]
 
 A copy of the project is built (without SHACL validation, which changes no
 data) into a temporary folder and served by ``histgraph serve`` (gunicorn, 2
-sync workers, every safety measure on; the per-client budget is off because
-the whole load comes from one address, 127.0.0.1). ``wrk`` (2 threads,
-bounded connections, keep-alive, only 127.0.0.1) sends mixed traffic from
-benchmarks/load_mixed.lua: entity pages as HTML, Turtle and JSON-LD, /sparql
-point queries, named queries, the search page and its JSON API. Scenarios:
+gevent workers, the default server model, every safety measure on; the
+per-client budget is off because the whole load comes from one address,
+127.0.0.1). ``wrk`` (2 threads, bounded connections, keep-alive, only
+127.0.0.1) sends mixed traffic from benchmarks/load_mixed.lua: entity pages
+as HTML, Turtle and JSON-LD, /sparql point queries, named queries, the search
+page and its JSON API. Scenarios:
 
 * ``baseline``: the mixed traffic alone;
 * ``one runaway``: plus one client sending a cartesian product over and over
@@ -165,7 +166,7 @@ def main() -> None:
         log = Path(tmp) / "server.log"
         with running(command, f"{url}/sparql?query=ASK%7B%7D", log, env):
             check_paths(url, pairs)
-            print(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 sync workers\n")
+            print(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 gevent workers\n")
             print("| scenario | requests | req/s | p50 ms | p99 ms | max ms | failed | runaway answers | events |")
             print("|---|---:|---:|---:|---:|---:|---:|---|---|")
             for name in ("baseline", "one runaway in flight", "runaways = workers (2)", "rebuild + reload x2"):

@@ -70,6 +70,11 @@ class DrainingGeventWorker(GeventWorker):
             return super().handle_request(listener_name, req, sock, addr)
         finally:
             self._connection.answered = True
+            # A greenlet yields only when it would block: a kept-alive client whose
+            # next request is already there would be served again and again while
+            # the worker's other connections wait (p99 329 ms against 22 ms for sync
+            # workers under the mixed load). Let every other ready connection go first.
+            gevent.sleep(0)
 
     def run(self) -> None:
         """Serve until told to stop; then drain the backlog and finish what is in flight."""
