@@ -26,6 +26,7 @@ statuses and socket errors, as wrk counts them), as a Markdown table.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -166,7 +167,8 @@ def main() -> None:
         log = Path(tmp) / "server.log"
         with running(command, f"{url}/sparql?query=ASK%7B%7D", log, env):
             check_paths(url, pairs)
-            print(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 gevent workers\n")
+            model = os.environ.get("HISTGRAPH_SERVER_MODEL", "gevent")  # passed on to the server
+            print(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 {model} workers\n")
             print("| scenario | requests | req/s | p50 ms | p99 ms | max ms | failed | runaway answers | events |")
             print("|---|---:|---:|---:|---:|---:|---:|---|---|")
             for name in ("baseline", "one runaway in flight", "runaways = workers (2)", "rebuild + reload x2"):
