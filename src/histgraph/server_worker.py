@@ -72,8 +72,8 @@ class DrainingGeventWorker(GeventWorker):
             self._connection.answered = True
             # A greenlet yields only when it would block: a kept-alive client whose
             # next request is already there would be served again and again while
-            # the worker's other connections wait (p99 329 ms against 22 ms for sync
-            # workers under the mixed load). Let every other ready connection go first.
+            # the worker's other connections wait (one worker, 8 kept-alive
+            # connections: a static file's p99 was 106 ms, 14 ms with this yield).
             gevent.sleep(0)
 
     def run(self) -> None:
