@@ -119,6 +119,11 @@ class _Process:
 
     def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, niceness: int) -> None:
         ours, theirs = socket.socketpair()
+        # Blocking both ends: gevent's socketpair makes them non-blocking, a flag the
+        # child inherits (its first read would fail with EAGAIN); the parent waits
+        # for data cooperatively first (wait_readable), then reads whole messages.
+        os.set_blocking(ours.fileno(), True)
+        os.set_blocking(theirs.fileno(), True)
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "histgraph.isolation", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),),

@@ -19,8 +19,6 @@ taking new connections, so the queue has an end.
 
 from __future__ import annotations
 
-import os
-import socket
 import time
 from functools import partial
 
@@ -30,8 +28,6 @@ import gevent.socket
 from gevent.pool import Pool
 from gevent.server import StreamServer
 from gunicorn.workers.ggevent import GeventWorker
-
-_GEVENT_SOCKETPAIR = gevent.socket.socketpair
 
 #: Seconds between checks that the requests in flight have finished, on SIGTERM.
 _FINISH_POLL = 0.1
@@ -43,15 +39,6 @@ class DrainingGeventWorker(GeventWorker):
     Reads ``keepalive`` and ``header_timeout`` from the histgraph settings of the
     gunicorn application (``self.app.settings``).
     """
-
-    def patch(self) -> None:
-        super().patch()
-        # gevent's socketpair makes both descriptors non-blocking, a flag shared
-        # with the child process that inherits one end (a query process): its
-        # first read failed with EAGAIN and it exited, and every query got a 500.
-        # Pairs are only made here to talk to child processes, and the app waits
-        # on them with select, which is cooperative once patched.
-        socket.socketpair = _blocking_socketpair
 
     def init_process(self) -> None:
         # Created after the fork and gevent's patching, so each greenlet (one per
@@ -120,13 +107,6 @@ class _Address:
     def getsockname(self) -> object:
         return self._name
 
-
-def _blocking_socketpair(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """gevent's socketpair, with both descriptors blocking (see :meth:`DrainingGeventWorker.patch`)."""
-    pair = _GEVENT_SOCKETPAIR(*args, **kwargs)
-    for end in pair:
-        os.set_blocking(end.fileno(), True)
-    return pair
 
 
 def _accept_queued(server: StreamServer, listener, log) -> None:  # type: ignore[no-untyped-def]
