@@ -20,7 +20,7 @@ from .config import DEFAULT_BASE_IRI
 from .declarations import Declarations
 from .errors import InputError
 from .input_files import DOCUMENT_RDF_FILES, RDF_FORMATS, TEXT_FILE, open_input, read_text_bytes
-from .rdf_guard import MAX_LITERAL_CHARS, PROLOG_BYTES, check_literal, check_rdf_xml_prolog
+from .rdf_guard import PROLOG_BYTES, TOO_LONG, check_literal, check_rdf_xml_prolog
 from .wikidata_identifiers import check_wikidata_terms
 
 _FORMATS = RDF_FORMATS
@@ -113,15 +113,11 @@ def parse_file(path: Path, graph: ox.NamedNode | None, root: Path | None = None)
             raise InputError(str(path), f"cannot read the file: {exc.strerror}") from None
         except MemoryError:
             # pyoxigraph refuses a token (a literal, an IRI) over its 16 MiB buffer this way.
-            raise InputError(str(path), _TOO_LONG) from None
+            raise InputError(str(path), TOO_LONG) from None
     check_wikidata_terms(quads, str(path), property_allowed=graph == graph_iri("ontology"))
     return quads
 
 
-_TOO_LONG = (
-    "a literal or IRI is longer than the parser reads at once (16 MiB); literals may have at most "
-    f"{MAX_LITERAL_CHARS:,} characters: put long texts in the document's text.txt"
-)
 
 
 def read_text(path: Path, document_id: str, root: Path | None = None) -> DocumentText:

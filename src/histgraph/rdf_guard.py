@@ -26,6 +26,11 @@ MAX_ENTITIES = 100
 MAX_ENTITY_VALUE = 512
 #: Longer literals are refused: a document's text is read from text.txt, not from RDF.
 MAX_LITERAL_CHARS = 1_000_000
+#: What pyoxigraph's MemoryError on a token over its 16 MiB buffer means, for the reader.
+TOO_LONG = (
+    "a literal or IRI is longer than the parser reads at once (16 MiB); literals may have at most "
+    f"{MAX_LITERAL_CHARS:,} characters: put long texts in the document's text.txt"
+)
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ELEMENT = re.compile(rb"<[A-Za-z_]")

@@ -37,7 +37,7 @@ from gunicorn.app.base import BaseApplication
 from .build import write_manifest
 from .config import Settings
 from .errors import HistgraphError, InputError
-from .rdf_guard import check_literal, check_rdf_xml_file
+from .rdf_guard import TOO_LONG, check_literal, check_rdf_xml_file
 from .reload import (
     LOG,
     BuildRefused,
@@ -83,6 +83,9 @@ def load_files(paths: Sequence[Path], root: Path) -> Path:
             store.bulk_extend(_checked(path, rdf_format, graph))
         except SyntaxError as exc:
             raise InputError(str(path), f"not valid {rdf_format.name}: {exc}") from None
+        except MemoryError:
+            # pyoxigraph refuses a token (a literal, an IRI) over its 16 MiB buffer this way.
+            raise InputError(str(path), TOO_LONG) from None
     store.flush()
     del store  # releases the write lock, so workers can open it read-only
     write_manifest(folder)  # so a reload checks this store as it checks a build

@@ -81,3 +81,19 @@ def test_text_at_the_limit_builds(project: Path) -> None:
     assert text.stat().st_size == MAX_TEXT_BYTES
     result = build(project_settings(project), validate=False)
     assert result.path == current_build(project_settings(project))
+
+
+def test_serve_file_with_a_literal_over_the_parser_buffer_is_a_clear_error(tmp_path: Path) -> None:
+    """Protects `histgraph serve FILE` from a traceback: a 17 MiB literal names the file and the limit."""
+    data = tmp_path / "huge.nt"
+    with open(data, "w", encoding="utf-8") as handle:
+        handle.write('<http://example.org/s> <http://example.org/p> "')
+        chunk = "x" * (1 << 20)
+        for _ in range(17):
+            handle.write(chunk)
+        handle.write('" .\n')
+    run = histgraph(tmp_path, "serve", "--port", "1", str(data))
+    assert run.returncode != 0
+    assert not run.traceback
+    assert [error.path for error in run.errors] == [str(data)]
+    assert "16 MiB" in run.errors[0].message
