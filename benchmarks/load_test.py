@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import copy_project  # noqa: E402
 from tests.servers import BIN, free_port, running  # noqa: E402
 
-from histgraph.build import build  # noqa: E402
+from histgraph.build.pipeline import build  # noqa: E402
 from histgraph.config import load_settings  # noqa: E402
 
 BASE = "https://histgraph.example.org/id/"

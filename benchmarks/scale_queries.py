@@ -32,7 +32,7 @@ def _sample_people(store, count: int) -> list[str]:  # type: ignore[no-untyped-d
 
 def _time_query(build_path: str, query_path: str, values: dict, repeats: int, results) -> None:  # type: ignore[no-untyped-def]
     """In a child process: run one named query once to warm up, then ``repeats`` times."""
-    from histgraph.queries import parse_query_file, run_query
+    from histgraph.endpoint.named_queries import parse_query_file, run_query
     from histgraph.store import EmbeddedStore
 
     store = EmbeddedStore.open(Path(build_path))
@@ -54,7 +54,7 @@ def named_query_latency(project: Path, build_path: Path, repeats: int = 5, limit
     """
     import multiprocessing
 
-    from histgraph.queries import load_queries
+    from histgraph.endpoint.named_queries import load_queries
     from histgraph.store import EmbeddedStore
 
     person = _sample_people(EmbeddedStore.open(build_path), 1)[0]

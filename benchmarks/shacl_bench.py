@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from histgraph.anchors import resolve_anchors
+from histgraph.build.anchors import resolve_anchors
+from histgraph.build.load import read_project
 from histgraph.config import DEFAULT_BASE_IRI, load_settings
-from histgraph.load import read_project
-from histgraph.validate import load_shapes_text, validate_dataset
+from histgraph.validation.validate import load_shapes_text, validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CABLE = "cable-1950-01-02-mao-to-ccp-cc"

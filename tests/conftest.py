@@ -18,7 +18,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from werkzeug.serving import make_server
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import Settings, load_settings
 from histgraph.store import EmbeddedStore
 
@@ -65,7 +65,7 @@ def cable(settings: Settings, store: EmbeddedStore) -> tuple[Settings, EmbeddedS
 @pytest.fixture(scope="session")
 def network(store: EmbeddedStore):  # type: ignore[no-untyped-def]
     """The actor–event network extracted from the real build."""
-    from histgraph.network import extract_network
+    from histgraph.present.network import extract_network
 
     return extract_network(store)
 

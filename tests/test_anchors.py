@@ -7,9 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.anchors import find_anchors, resolve_anchors
+from histgraph.build.anchors import find_anchors, resolve_anchors
+from histgraph.build.load import read_project
 from histgraph.errors import AnchorError
-from histgraph.load import read_project
 
 PREFIXES = """@prefix hg: <https://histgraph.example.org/ontology#> .
 @prefix event: <https://histgraph.example.org/id/event/> .

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import read_quads
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore
+from histgraph.store.layout import read_quads
 from histgraph.web import create_app
 
 from .conftest import serve_app

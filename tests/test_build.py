@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from histgraph.build import build, open_dump, verify_manifest
+from histgraph.build.pipeline import build
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.errors import InputError
+from histgraph.store.layout import open_dump, verify_manifest
 
 from .conftest import copy_project
 

@@ -8,8 +8,8 @@ import bibtexparser
 import pytest
 import rispy
 
-from histgraph.cite import bibtex, citation, csl_json, ris
-from histgraph.labels import LabelIndex
+from histgraph.present.cite import bibtex, citation, csl_json, ris
+from histgraph.present.labels import LabelIndex
 
 from .conftest import CABLE
 

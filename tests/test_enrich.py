@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from histgraph.build.load import read_project
 from histgraph.cli import main
-from histgraph.load import read_project
 from tests.conftest import copy_project
 from tests.fixtures.wikidata.servers import commons_api, wikidata_endpoint
 from tests.servers import free_port
@@ -161,7 +161,7 @@ def test_snapshot_conforms_to_the_project_shapes(enriched: Path) -> None:
     from rdflib import Graph
 
     from histgraph.store import to_rdflib
-    from histgraph.validate import load_shapes_text, validate_graph
+    from histgraph.validation.validate import load_shapes_text, validate_graph
     from tests.conftest import ROOT
 
     data = Graph()

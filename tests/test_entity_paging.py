@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.annotated_text import entity_passages
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
-from histgraph.entity import describe, local_href
-from histgraph.labels import LabelIndex
+from histgraph.present.annotated_text import entity_passages
+from histgraph.present.entity import describe, local_href
+from histgraph.present.labels import LabelIndex
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 from histgraph.web.entities import PAGE_SIZE
@@ -203,8 +203,8 @@ def test_more_links_than_a_page_lists_says_so_and_gives_the_query(settings, buil
     and links the endpoint query that returns every link (nothing is silently cut off)."""
     import pyoxigraph as ox
 
-    from histgraph.build import read_quads
-    from histgraph.entity import ALL_INCOMING, INCOMING_LIMIT
+    from histgraph.present.entity import ALL_INCOMING, INCOMING_LIMIT
+    from histgraph.store.layout import read_quads
 
     iri = "https://histgraph.example.org/id/person/mao-zedong"
     graph = ox.NamedNode("https://histgraph.example.org/graph/many-links")

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from histgraph.cli import main
 from histgraph.errors import HistgraphError
-from histgraph.export import export, render_graphviz
-from histgraph.timeline import extract_timeline
+from histgraph.present.export import export, render_graphviz
+from histgraph.present.timeline import extract_timeline
 from histgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,7 +130,7 @@ def test_dataset_export_is_the_whole_build_in_one_file(settings, built, tmp_path
     """Protects loading a triple store from a build: one file holds every quad, as the store has them."""
     import pyoxigraph as ox
 
-    from histgraph.build import read_quads
+    from histgraph.store.layout import read_quads
 
     target = tmp_path / f"dataset.{fmt}"
     result = CliRunner().invoke(main, ["--project", str(settings.project_dir), "--build-dir",
@@ -147,7 +147,7 @@ def test_exported_nquads_load_into_oxigraph_as_docs_scaling_says(settings, built
 
     import pyoxigraph as ox
 
-    from histgraph.build import read_quads
+    from histgraph.store.layout import read_quads
 
     from .servers import BIN
 

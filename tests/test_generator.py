@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.errors import ValidationFailed
 

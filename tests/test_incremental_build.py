@@ -17,9 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import build, read_quads, read_state, verify_manifest
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.errors import ValidationFailed
+from histgraph.store.layout import read_quads, read_state, verify_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore, to_rdflib
-from histgraph.validate import load_shapes_text, validate_graph
+from histgraph.validation.validate import load_shapes_text, validate_graph
 from histgraph.wikidata.review import candidate_method
 from tests.conftest import ROOT, copy_project
 from tests.fixtures.wikidata.servers import wikidata_endpoint

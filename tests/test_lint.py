@@ -1,4 +1,4 @@
-"""The code passes pyflakes-level checks (undefined names, unused imports, import order)."""
+"""The code passes its checks: ruff (rules in pyproject.toml), the import-linter contracts, mypy."""
 
 from __future__ import annotations
 
@@ -18,3 +18,14 @@ def test_ruff_finds_nothing() -> None:
         [ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_import_contracts_are_kept() -> None:
+    """Protects the layering of docs/architecture.md: the import-linter contracts in pyproject.toml hold."""
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert lint_imports, "import-linter is a test dependency: make test installs it"
+    result = subprocess.run(
+        [lint_imports, str(ROOT / "pyproject.toml")], cwd=ROOT / "src", capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout and "KEPT" in result.stdout

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from histgraph import geo
-from histgraph.build import read_quads
-from histgraph.geo import place_points
+from histgraph.present.geo import place_points
 from histgraph.store import EmbeddedStore
+from histgraph.store.layout import read_quads
 from histgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

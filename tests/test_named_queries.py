@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from histgraph.queries import load_queries, run_query
+from histgraph.endpoint.named_queries import load_queries, run_query
 from histgraph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
+from histgraph.endpoint.named_queries import load_queries, parse_query_file, run_query
 from histgraph.errors import QueryError
-from histgraph.queries import load_queries, parse_query_file, run_query
 from histgraph.store import EmbeddedStore
 
 QUERY = """#+ summary: Labels of a thing

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from histgraph.network import NO_MODALITY, extract_network
+from histgraph.present.network import NO_MODALITY, extract_network
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from histgraph.build import read_quads
 from histgraph.store import EmbeddedStore
+from histgraph.store.layout import read_quads
 from histgraph.web import create_app
 
 from .conftest import CABLE

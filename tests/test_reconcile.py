@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from histgraph.load import read_project
+from histgraph.build.load import read_project
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 from tests.conftest import ROOT

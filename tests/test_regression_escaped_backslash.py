@@ -10,7 +10,7 @@ import doctest
 
 from rdflib import Literal
 
-import histgraph.safety as safety
+import histgraph.endpoint.safety as safety
 from histgraph.store import EmbeddedStore
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.store import UNVERSIONED, RemoteStore
 

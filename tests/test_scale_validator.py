@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from histgraph import anchors
-from histgraph.load import read_project
-from histgraph.validate import (
+from histgraph.build.load import read_project
+from histgraph.validation.validate import (
     load_shapes_text,
     make_units,
     merge_unit_reports,
@@ -94,7 +94,7 @@ def test_turbo_reports_come_straight_from_its_engine() -> None:
     ever changes; this says when that happens (findings stay right either way, as
     the tests above check), so the figures in docs/benchmarks.md stay true.
     """
-    from histgraph.validate import _turbo_native_report
+    from histgraph.validation.validate import _turbo_native_report
 
     shapes_text = load_shapes_text(ROOT / "shapes")
     units = [u for u in make_units(_project_quads(ROOT), BASE) if u.graph.endswith("authorities")]

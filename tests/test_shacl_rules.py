@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.validate import ValidationReport, load_shapes_text, validate_dataset
+from histgraph.validation.validate import ValidationReport, load_shapes_text, validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shacl"

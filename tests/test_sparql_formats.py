@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from histgraph.formats import DATASET, FORMATS, GRAPH, RESULTS, by_name, negotiate
+from histgraph.endpoint.formats import DATASET, FORMATS, GRAPH, RESULTS, by_name, negotiate
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from histgraph.safety import QueryRejected, check_query
+from histgraph.endpoint.safety import QueryRejected, check_query
 
 from .servers import BACKENDS, make_client
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.timeline import extract_timeline
+from histgraph.present.timeline import extract_timeline
 from histgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from histgraph.build import _Plan, _read_parts, _Silent, _unit_graphs, _unit_index, read_quads
-from histgraph.build import build as run_build
-from histgraph.config import load_settings
-from histgraph.parts import (
+from histgraph.build.parts import (
     Cache,
     FileDigests,
     code_digest,
@@ -24,7 +21,11 @@ from histgraph.parts import (
     read_lines,
     triples_by_graph,
 )
-from histgraph.validate import make_units, unit_from_triples
+from histgraph.build.pipeline import _Plan, _read_parts, _Silent, _unit_graphs, _unit_index
+from histgraph.build.pipeline import build as run_build
+from histgraph.config import load_settings
+from histgraph.store.layout import read_quads
+from histgraph.validation.validate import make_units, unit_from_triples
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

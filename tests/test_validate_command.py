@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from histgraph.anchors import resolve_anchors
-from histgraph.build import build
+from histgraph.build.anchors import resolve_anchors
+from histgraph.build.load import read_project
+from histgraph.build.pipeline import build
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.errors import ValidationFailed
-from histgraph.load import read_project
-from histgraph.validate import load_shapes_text, validate_dataset
+from histgraph.validation.validate import load_shapes_text, validate_dataset
 
 from .conftest import CABLE, copy_project
 
@@ -175,7 +175,7 @@ def test_validate_help_documents_exit_codes() -> None:
 
 def test_unit_data_is_rdf(tmp_path: Path) -> None:
     """Protects the unit payloads sent to worker processes: valid N-Triples."""
-    from histgraph.validate import make_units
+    from histgraph.validation.validate import make_units
 
     quads = list(ox.parse(path=str(Path(__file__).parent / "fixtures" / "shacl" / "base.trig"), format=ox.RdfFormat.TRIG))
     for unit in make_units(quads, BASE):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import HistgraphError
+from histgraph.errors import HistgraphError
 
 DEFAULT_BASE_IRI = "https://histgraph.example.org/"
 CONFIG_FILE_NAME = "histgraph.toml"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import build
+from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 
 from ..conftest import copy_project

@@ -20,10 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import build, current_build, read_quads
+from histgraph.build.load import graph_iri, parse_file
+from histgraph.build.parts import plan_parts, read_part
+from histgraph.build.pipeline import build
 from histgraph.errors import InputError
-from histgraph.load import graph_iri, parse_file
-from histgraph.parts import plan_parts, read_part
+from histgraph.store.layout import current_build, read_quads
 
 from ..conftest import CABLE
 from .build_cli import histgraph

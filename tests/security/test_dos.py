@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from histgraph.admission import static_cost
+from histgraph.endpoint.admission import static_cost
 
 from ..servers import FIXTURE_DATA, histgraph_server, make_client
 

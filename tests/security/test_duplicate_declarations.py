@@ -13,8 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import build, current_build
+from histgraph.build.pipeline import build
 from histgraph.errors import InputError
+from histgraph.store.layout import current_build
 
 from ..conftest import CABLE, copy_project
 from .build_cli import histgraph

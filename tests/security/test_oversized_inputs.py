@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import build, current_build
+from histgraph.build.input_files import MAX_TEXT_BYTES
+from histgraph.build.pipeline import build
 from histgraph.errors import InputError
-from histgraph.input_files import MAX_TEXT_BYTES
-from histgraph.rdf_guard import MAX_LITERAL_CHARS
+from histgraph.store.layout import current_build
+from histgraph.store.rdf_guard import MAX_LITERAL_CHARS
 
 from ..conftest import CABLE, copy_project
 from .build_cli import histgraph

@@ -13,10 +13,10 @@ import dataclasses
 
 import pytest
 
-from histgraph.answers import QueryTimeout
 from histgraph.config import Settings
-from histgraph.isolation import QueryPool, store_source
-from histgraph.pooled_store import PooledStore
+from histgraph.endpoint.answers import QueryTimeout
+from histgraph.endpoint.isolation import QueryPool, store_source
+from histgraph.endpoint.pooled_store import PooledStore
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from histgraph.build.load import parse_file
 from histgraph.errors import InputError
-from histgraph.load import parse_file
-from histgraph.rdf_guard import MAX_LITERAL_CHARS, check_rdf_xml_prolog
+from histgraph.store.rdf_guard import MAX_LITERAL_CHARS, check_rdf_xml_prolog
 
 from ..servers import BIN
 from .harness import logging_server, python_in_subprocess

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from histgraph.admission import static_cost
+from histgraph.endpoint.admission import static_cost
+from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for, negotiate
+from histgraph.endpoint.named_queries import Param
+from histgraph.endpoint.safety import QueryRejected, check_query
 from histgraph.errors import QueryError
-from histgraph.formats import GRAPH, RESULTS, formats_for, negotiate
-from histgraph.queries import Param
-from histgraph.safety import QueryRejected, check_query
 from histgraph.store import bind_values
 
 LIMITS = {"max_bytes": 100_000, "max_depth": 64}

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from histgraph.load import read_project
-from histgraph.reconcile_input import MAX_BATCH, MAX_LIMIT, MAX_TEXT
+from histgraph.build.load import read_project
+from histgraph.present.reconcile_input import MAX_BATCH, MAX_LIMIT, MAX_TEXT
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import _switch_current, build
+from histgraph.build.pipeline import _switch_current, build
 from histgraph.errors import InputError
 
 from ..servers import BIN

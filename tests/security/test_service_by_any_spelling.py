@@ -18,9 +18,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from histgraph.answers import QueryJob
-from histgraph.isolation import EMPTY_SOURCE, ProcessOptions, QueryPool
-from histgraph.safety import QueryRejected, decode_escapes, engine_service_positions
+from histgraph.endpoint.answers import QueryJob
+from histgraph.endpoint.isolation import EMPTY_SOURCE, ProcessOptions, QueryPool
+from histgraph.endpoint.safety import QueryRejected, decode_escapes, engine_service_positions
 
 from ..servers import BACKENDS, make_client
 from .harness import SPARQL_JSON, logging_server

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from histgraph.build.load import parse_file
 from histgraph.errors import InputError
-from histgraph.load import parse_file
 
 from ..servers import make_client
 from .harness import logging_server, python_in_subprocess

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build import build, current_build
-from histgraph.staging import LOCK, PREFIX
+from histgraph.build.pipeline import build
+from histgraph.build.staging import LOCK, PREFIX
+from histgraph.store.layout import current_build
 
 from ..conftest import copy_project
 from ..servers import BIN

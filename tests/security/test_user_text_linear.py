@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from histgraph import normal_forms, reconcile, reconcile_input
-from histgraph.label_search import NameIndex, fold
-from histgraph.labels import LabelIndex, local_name
-from histgraph.load import read_project
+from histgraph.build.load import read_project
 from histgraph.normal_forms import without_marks
-from histgraph.reconcile_input import Query, ReconcileRefused, nesting_depth, read_batch
+from histgraph.present.label_search import NameIndex, fold
+from histgraph.present.labels import LabelIndex, local_name
+from histgraph.present.reconcile_input import Query, ReconcileRefused, nesting_depth, read_batch
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 from histgraph.wikidata import names as name_forms

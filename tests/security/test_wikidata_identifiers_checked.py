@@ -14,10 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.build import build, current_build
+from histgraph.build.load import graph_iri, parse_file
+from histgraph.build.pipeline import build
 from histgraph.errors import InputError
-from histgraph.load import graph_iri, parse_file
-from histgraph.validate import load_shapes_text, validate_dataset
+from histgraph.store.layout import current_build
+from histgraph.validation.validate import load_shapes_text, validate_dataset
 
 from ..conftest import ROOT, copy_project
 from .build_cli import histgraph

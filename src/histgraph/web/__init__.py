@@ -12,11 +12,9 @@ from typing import Any
 
 from flask import Flask
 
-from ..config import Settings, load_settings
-from ..store import Store
-from .context import HistgraphContext
-
-BLUEPRINT_MODULES = ("home", "assets", "sparql", "editor", "queries_api", "entities", "document", "browse", "search", "dataset", "views", "reconcile")
+from histgraph.config import Settings, load_settings
+from histgraph.store import Store
+from histgraph.web.context import HistgraphContext
 
 
 def create_app(
@@ -49,16 +47,28 @@ def create_app(
         # is ignored, so a client cannot pick its own address.
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    from .request_guard import RequestGuard
+    from histgraph.web.request_guard import RequestGuard
 
     # Bounded, well-formed, UTF-8 requests only, before any route (chunked bodies included).
     app.wsgi_app = RequestGuard(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
-    from importlib import import_module
+    from histgraph.web import (
+        assets,
+        browse,
+        dataset,
+        document,
+        editor,
+        entities,
+        errors,
+        home,
+        queries_api,
+        reconcile,
+        search,
+        security,
+        sparql,
+        views,
+    )
 
-    from . import errors, security
-
-    for name in BLUEPRINT_MODULES:
-        module = import_module(f"{__name__}.{name}")
+    for module in (home, assets, sparql, editor, queries_api, entities, document, browse, search, dataset, views, reconcile):
         app.register_blueprint(module.blueprint)
     errors.register(app)
     security.register(app)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_from_directory
 
-from ..errors import quoted
-from .context import get_context
+from histgraph.errors import quoted
+from histgraph.web.context import get_context
 
 blueprint = Blueprint("assets", __name__)
 

@@ -6,12 +6,12 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, render_template
 
-from ..entity import local_href
-from ..errors import quoted
-from ..labels import kind_of
-from .client_input import whole_number
-from .context import get_context
-from .page_data import base_iri, labels
+from histgraph.errors import quoted
+from histgraph.present.entity import local_href
+from histgraph.present.labels import kind_of
+from histgraph.web.client_input import whole_number
+from histgraph.web.context import get_context
+from histgraph.web.page_data import base_iri, labels
 
 blueprint = Blueprint("browse", __name__)
 

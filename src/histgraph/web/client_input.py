@@ -15,8 +15,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from flask import abort, request
 
-from ..errors import quoted
-from .page_data import base_iri
+from histgraph.errors import quoted
+from histgraph.web.page_data import base_iri
 
 #: Enough for any page or offset; more digits than this is a mistake, not a far page
 #: (and Python refuses to read integers of over 4,300 digits at all).

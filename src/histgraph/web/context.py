@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import current_app
 
-from ..config import Settings
-from ..queries import NamedQuery, load_queries
-from ..store import Store, open_store
+from histgraph.config import Settings
+from histgraph.endpoint.named_queries import NamedQuery, load_queries
+from histgraph.store import Store, open_store
 
 
 @dataclass

@@ -18,15 +18,15 @@ from flask import (
     url_for,
 )
 
-from .. import ontology_docs
-from ..build import STATE, read_quads, write_dump
-from ..validation_report import read_report
-from ..vocab import PREFIXES
-from ..void import DUMPS, dataset_counts, void_graph
-from . import representations as rep
-from .browse import members
-from .context import get_context
-from .page_data import base_iri, build_folder, cache_folder, labels
+from histgraph.present import ontology_docs
+from histgraph.present.void import DUMPS, dataset_counts, void_graph
+from histgraph.store.layout import STATE, read_quads, write_dump
+from histgraph.validation.report_view import read_report
+from histgraph.vocab import PREFIXES
+from histgraph.web import representations as rep
+from histgraph.web.browse import members
+from histgraph.web.context import get_context
+from histgraph.web.page_data import base_iri, build_folder, cache_folder, labels
 
 blueprint = Blueprint("dataset", __name__)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template
 
-from ..cite import FORMATS, citation
-from ..errors import quoted
-from .client_input import minted_iri
-from .context import get_context
-from .home import DOCUMENTS
-from .page_data import labels
+from histgraph.errors import quoted
+from histgraph.present.cite import FORMATS, citation
+from histgraph.web.client_input import minted_iri
+from histgraph.web.context import get_context
+from histgraph.web.home import DOCUMENTS
+from histgraph.web.page_data import labels
 
 blueprint = Blueprint("document", __name__)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, url_for
 
-from ..queries import NamedQuery
-from ..store import bind_values
-from ..vocab import PREFIXES
-from .context import get_context
+from histgraph.endpoint.named_queries import NamedQuery
+from histgraph.store import bind_values
+from histgraph.vocab import PREFIXES
+from histgraph.web.context import get_context
 
 blueprint = Blueprint("editor", __name__)
 

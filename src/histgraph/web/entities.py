@@ -15,14 +15,14 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, make_response, render_template, request
 
-from ..annotated_text import FILTERS, annotated_text, entity_passages
-from ..cite import citation
-from ..entity import INCOMING_LIMIT, concise_description, describe, exists
-from ..store import UNVERSIONED
-from . import representations as rep
-from .client_input import char_range, choices, minted_iri, whole_number
-from .context import get_context
-from .page_data import base_iri, labels, script_json
+from histgraph.present.annotated_text import FILTERS, annotated_text, entity_passages
+from histgraph.present.cite import citation
+from histgraph.present.entity import INCOMING_LIMIT, concise_description, describe, exists
+from histgraph.store import UNVERSIONED
+from histgraph.web import representations as rep
+from histgraph.web.client_input import char_range, choices, minted_iri, whole_number
+from histgraph.web.context import get_context
+from histgraph.web.page_data import base_iri, labels, script_json
 
 blueprint = Blueprint("entities", __name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from ..answers import BackendFailed, QueryTimeout
-from ..isolation import PoolBusy
+from histgraph.endpoint.answers import BackendFailed, QueryTimeout
+from histgraph.endpoint.isolation import PoolBusy
 
 
 def wants_html() -> bool:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
-from ..entity import local_href
-from ..labels import is_web_link
-from .context import get_context
+from histgraph.present.entity import local_href
+from histgraph.present.labels import is_web_link
+from histgraph.web.context import get_context
 
 blueprint = Blueprint("home", __name__)
 
@@ -64,7 +64,7 @@ def layout_helpers():  # type: ignore[no-untyped-def]
         return (Path(current_app.root_path) / "static" / name).is_file()
 
     def has_vendor(name: str) -> bool:
-        from .assets import VENDOR_FILES
+        from histgraph.web.assets import VENDOR_FILES
 
         root = get_context().settings.project_dir / "node_modules"
         return name in VENDOR_FILES and (root / VENDOR_FILES[name]).is_file()
@@ -98,7 +98,7 @@ def index():  # type: ignore[no-untyped-def]
         "home-counts",
         lambda: {str(r["kind"]): int(r["n"]) for r in context.store.select(COUNT_CLASSES)},
     )
-    from .dataset import dataset_summary
+    from histgraph.web.dataset import dataset_summary
 
     documents = context.cached("home-documents", lambda: [
         (str(r["doc"]), str(r["label"])) for r in context.store.select(DOCUMENTS)])

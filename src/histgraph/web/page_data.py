@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..label_search import NameIndex
-from ..labels import LabelIndex
-from .context import get_context
+from histgraph.present.label_search import NameIndex
+from histgraph.present.labels import LabelIndex
+from histgraph.web.context import get_context
 
 
 def labels() -> LabelIndex:

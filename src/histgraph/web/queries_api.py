@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
-from .. import __version__
-from ..errors import QueryError, quoted
-from ..formats import GRAPH, RESULTS, formats_for
-from ..queries import NamedQuery, get_query
-from ..store import bind_values
-from .context import get_context
-from .errors import wants_html
-from .sparql import answer, check, preflight
+from histgraph import __version__
+from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for
+from histgraph.endpoint.named_queries import NamedQuery, get_query
+from histgraph.errors import QueryError, quoted
+from histgraph.store import bind_values
+from histgraph.web.context import get_context
+from histgraph.web.errors import wants_html
+from histgraph.web.sparql import answer, check, preflight
 
 blueprint = Blueprint("queries_api", __name__)
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template_string, request
 
-from .. import reconcile as service
-from ..reconcile_input import ReconcileRefused, read_batch
-from .context import get_context
-from .timed_store import cached_index
-from .work_budget import charge
+from histgraph.present import reconcile as service
+from histgraph.present.reconcile_input import ReconcileRefused, read_batch
+from histgraph.web.context import get_context
+from histgraph.web.timed_store import cached_index
+from histgraph.web.work_budget import charge
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 

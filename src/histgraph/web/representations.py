@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Response
 from rdflib import Graph
 
-from ..formats import GRAPH, Format, by_name, formats_for, parse_accept
-from ..vocab import PREFIXES
+from histgraph.endpoint.formats import GRAPH, Format, by_name, formats_for, parse_accept
+from histgraph.vocab import PREFIXES
 
 #: The RDF formats an entity is offered in (graph formats), by suffix.
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}

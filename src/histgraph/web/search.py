@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from ..entity import local_href
-from ..label_search import NameIndex
-from ..labels import LabelIndex
-from .context import get_context
-from .page_data import base_iri
-from .timed_store import cached_index
+from histgraph.present.entity import local_href
+from histgraph.present.label_search import NameIndex
+from histgraph.present.labels import LabelIndex
+from histgraph.web.context import get_context
+from histgraph.web.page_data import base_iri
+from histgraph.web.timed_store import cached_index
 
 blueprint = Blueprint("search", __name__)
 

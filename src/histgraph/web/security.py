@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from . import work_budget
+from histgraph.web import work_budget
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

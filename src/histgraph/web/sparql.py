@@ -36,13 +36,27 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
-from ..admission import AdmissionRefused, QueryRecord, Slots, slot_count, static_cost
-from ..answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
-from ..budget import ClientBudget
-from ..config import Settings
-from ..errors import HistgraphError
-from ..formats import GRAPH, RESULTS, Format, by_name, formats_for, media_types, negotiate
-from ..isolation import (
+from histgraph.config import Settings
+from histgraph.endpoint.admission import (
+    AdmissionRefused,
+    QueryRecord,
+    Slots,
+    slot_count,
+    static_cost,
+)
+from histgraph.endpoint.answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
+from histgraph.endpoint.budget import ClientBudget
+from histgraph.endpoint.formats import (
+    GRAPH,
+    RESULTS,
+    Format,
+    by_name,
+    formats_for,
+    media_types,
+    negotiate,
+)
+from histgraph.endpoint.forward import RemoteExecutor
+from histgraph.endpoint.isolation import (
     EMPTY_SOURCE,
     PoolBusy,
     ProcessOptions,
@@ -50,11 +64,12 @@ from ..isolation import (
     SandboxUnavailable,
     store_source,
 )
-from ..pooled_store import PooledStore
-from ..safety import CheckedQuery, QueryRejected, check_query, mentions_service
-from ..store import UNVERSIONED, EmbeddedStore
-from .context import HistgraphContext, get_context
-from .errors import wants_html
+from histgraph.endpoint.pooled_store import PooledStore
+from histgraph.endpoint.safety import CheckedQuery, QueryRejected, check_query, mentions_service
+from histgraph.errors import HistgraphError
+from histgraph.store import UNVERSIONED, EmbeddedStore
+from histgraph.web.context import HistgraphContext, get_context
+from histgraph.web.errors import wants_html
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -85,7 +100,7 @@ def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
         # Pages read through the same processes: time-limited, and never blocking the worker.
         context.store = PooledStore(executor, store.version, settings.query_timeout)
     else:
-        executor = store  # type: ignore[assignment]  # RemoteStore.execute
+        executor = RemoteExecutor(store.query_url, store.timeout)  # type: ignore[attr-defined]
     if not isinstance(executor, QueryPool) or not options.sandbox:
         # What runs outside the sandbox (a remote store, allow-listed federation) is
         # checked first by the engine's own parser in a sandboxed process holding no data.

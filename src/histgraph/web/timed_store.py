@@ -19,10 +19,10 @@ from typing import TypeVar
 from flask import abort, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..answers import BackendFailed, QueryJob, QueryTimeout
-from ..store import Bindings, SelectResult, bind_values, term_from_json
-from .context import get_context
-from .sparql import Executor
+from histgraph.endpoint.answers import BackendFailed, QueryJob, QueryTimeout
+from histgraph.store import Bindings, SelectResult, bind_values, term_from_json
+from histgraph.web.context import get_context
+from histgraph.web.sparql import Executor
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
-from ..errors import HistgraphError, quoted
-from ..export import FORMATS, export
-from ..geo import SNAPSHOT_GRAPH, map_json, place_points
-from ..network import KIND_STYLES, KINDS, MODALITIES, extract_network
-from ..timeline import extract_timeline
-from .client_input import web_iri, whole_number
-from .context import get_context
+from histgraph.errors import HistgraphError, quoted
+from histgraph.present.export import FORMATS, export
+from histgraph.present.geo import SNAPSHOT_GRAPH, map_json, place_points
+from histgraph.present.network import KIND_STYLES, KINDS, MODALITIES, extract_network
+from histgraph.present.timeline import extract_timeline
+from histgraph.web.client_input import web_iri, whole_number
+from histgraph.web.context import get_context
 
 blueprint = Blueprint("views", __name__)
 

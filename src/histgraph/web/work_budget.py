@@ -26,8 +26,8 @@ import math
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import TooManyRequests
 
-from ..budget import ClientBudget
-from .context import get_context
+from histgraph.endpoint.budget import ClientBudget
+from histgraph.web.context import get_context
 
 PAGE_COST = 1
 #: Routes that charge per query themselves: charging here too would count twice.

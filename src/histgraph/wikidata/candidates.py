@@ -15,9 +15,9 @@ from datetime import date
 
 from rdflib import Literal, URIRef
 
-from .client import WikidataClient, chunks, load_query
-from .local import WD, LocalEntity, parse_date
-from .names import search_forms
+from histgraph.wikidata.client import WikidataClient, chunks, load_query
+from histgraph.wikidata.local import WD, LocalEntity, parse_date
+from histgraph.wikidata.names import search_forms
 
 #: Languages searched for a name without a language tag (the project's texts are English).
 UNTAGGED_LANGUAGES = ("en",)

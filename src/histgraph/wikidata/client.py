@@ -31,9 +31,9 @@ from typing import Any
 
 from rdflib.term import Node
 
-from .. import __version__
-from ..errors import HistgraphError
-from ..store import term_from_json, to_oxigraph
+from histgraph import __version__
+from histgraph.errors import HistgraphError
+from histgraph.store import term_from_json, to_oxigraph
 
 Row = dict[str, Node]
 

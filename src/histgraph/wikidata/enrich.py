@@ -29,10 +29,10 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from ..config import Settings
-from .client import WikidataClient, chunks, load_query
-from .local import WD, Period, parse_date, project_store, read_entities
-from .trig import iri, prefixed, text, typed, write_trig
+from histgraph.config import Settings
+from histgraph.wikidata.client import WikidataClient, chunks, load_query
+from histgraph.wikidata.local import WD, Period, parse_date, project_store, read_entities
+from histgraph.wikidata.trig import iri, prefixed, text, typed, write_trig
 
 SNAPSHOT_GRAPH = "graph/wikidata-snapshot"
 SNAPSHOT_FILE = Path("enrichment") / "wikidata-snapshot.trig"
@@ -250,7 +250,7 @@ def enrich(
     progress: Callable[[int], None] | None = None,
 ) -> EnrichResult:
     """Fetch the snapshot for every reviewed match and write it (atomically, all or nothing)."""
-    from ..errors import HistgraphError
+    from histgraph.errors import HistgraphError
 
     qids = reviewed_qids(settings.data_dir)
     if not qids:

@@ -13,12 +13,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
-from ..store import Store
-from .candidates import details, search
-from .client import WikidataClient, load_query, write_atomically
-from .local import LocalEntity, Period, project_store, read_entities, select_entities
-from .review import (
+from histgraph.config import Settings
+from histgraph.store import Store
+from histgraph.wikidata.candidates import details, search
+from histgraph.wikidata.client import WikidataClient, load_query, write_atomically
+from histgraph.wikidata.local import (
+    LocalEntity,
+    Period,
+    project_store,
+    read_entities,
+    select_entities,
+)
+from histgraph.wikidata.review import (
     BATCH_COMMENT,
     batch_name,
     batch_path,
@@ -31,8 +37,8 @@ from .review import (
     review_path,
     save_review,
 )
-from .scoring import Scored, rank, suggestion
-from .trig import trig_text
+from histgraph.wikidata.scoring import Scored, rank, suggestion
+from histgraph.wikidata.trig import trig_text
 
 Tick = Callable[[int], None]
 

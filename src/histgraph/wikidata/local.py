@@ -24,8 +24,8 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.term import Node
 
-from ..store import EmbeddedStore, Store
-from .client import load_query
+from histgraph.store import EmbeddedStore, Store
+from histgraph.wikidata.client import load_query
 
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 WD = "http://www.wikidata.org/entity/"
@@ -98,7 +98,7 @@ def parse_date(value: str) -> date | None:
 
 def project_store(data_dir: Path) -> EmbeddedStore:
     """The project's authoring data read into an in-memory store (no build needed)."""
-    from ..load import read_project
+    from histgraph.build.load import read_project
 
     return EmbeddedStore.from_quads(read_project(data_dir).quads, version="project")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..normal_forms import without_marks
+from histgraph.normal_forms import without_marks
 
 # Every function here also reads names that users send (the reconciliation
 # service), so each runs in time linear in its input: str methods, and regular

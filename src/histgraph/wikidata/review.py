@@ -30,12 +30,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import HistgraphError
-from ..vocab import PREFIXES
-from .client import write_atomically
-from .local import WD, LocalEntity, Period
-from .scoring import Scored
-from .trig import iri, prefixed, text, typed
+from histgraph.errors import HistgraphError
+from histgraph.vocab import PREFIXES
+from histgraph.wikidata.client import write_atomically
+from histgraph.wikidata.local import WD, LocalEntity, Period
+from histgraph.wikidata.scoring import Scored
+from histgraph.wikidata.trig import iri, prefixed, text, typed
 
 FORMAT = "histgraph-wikidata-review"
 VERSION = 1
@@ -48,7 +48,7 @@ LINKER_AGENT = "agent:histgraph-link"
 
 def candidate_method() -> str:
     """The match method of machine-made candidate batches (a scored search, no review)."""
-    from ..vocab import HG
+    from histgraph.vocab import HG
 
     return str(HG.AutomatedReconciliation)
 

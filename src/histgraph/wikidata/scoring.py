@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .candidates import Candidate
-from .local import LocalEntity, NameForm, Period
-from .names import clean, normalise, similarity
+from histgraph.wikidata.candidates import Candidate
+from histgraph.wikidata.local import LocalEntity, NameForm, Period
+from histgraph.wikidata.names import clean, normalise, similarity
 
 LABEL_POINTS, ALIAS_POINTS, PARTIAL_POINTS = 60, 50, 40
 TYPE_FIT, TYPE_CLASH = 20, -30

@@ -1,0 +1,250 @@
+"""Run a checked query on a pyoxigraph store, cap its rows, and write it in one format.
+
+This is what a query process does for every request (see
+:mod:`histgraph.isolation`), and what the remote backend does with the answer
+of the remote store, so both backends cap, signal truncation and serialize
+identically. Results are written row by row while counting, so a query that
+yields millions of rows costs no more than ``max_rows`` of them.
+
+Truncation is signalled without breaking any format: :attr:`Answer.truncated`
+(sent as the ``X-Histgraph-Truncated`` header), a ``"truncated": true`` member
+and a ``head.link`` in SPARQL JSON, a ``<link>`` in SPARQL XML, and a comment
+in Turtle and TriG.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from histgraph.endpoint.formats import BY_NAME
+from histgraph.errors import HistgraphError
+
+TRUNCATION_LINK = "https://histgraph.example.org/docs/sparql#row-limit"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class QueryTimeout(HistgraphError):
+    """The query ran past the time limit and was stopped (answer 503)."""
+
+    status = 503
+
+
+class BackendFailed(HistgraphError):
+    """The query engine failed or could not be reached (answer 502).
+
+    Its message is ours: never a payload copied from an upstream server (that is
+    logged, not sent to the client).
+    """
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a query process needs to answer one request (plain data, picklable)."""
+
+    text: str
+    form: str
+    format: str
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    #: The query names its own dataset (FROM / FROM NAMED).
+    has_dataset: bool = False
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: What relative IRIs in the query resolve against (the endpoint's URL), as the
+    #: SPARQL Protocol expects; None leaves them unresolved (a syntax error).
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialized answer: the bytes, their format name, and whether rows were cut."""
+
+    body: bytes
+    format: str
+    truncated: bool = False
+    rows: int = 0
+
+
+class AnswerCache:
+    """Answers by ETag, least recently used first out, within a byte budget.
+
+    The data a server answers from never changes while it runs (a new build is a
+    new server), so an answer is valid as long as its ETag, which includes the
+    build id: a repeated query costs no query process at all.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._size = 0
+        self._entries: OrderedDict[str, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Answer | None:
+        """The cached answer for ``key``, if any."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, answer: Answer) -> None:
+        """Keep ``answer`` unless it alone takes more than a tenth of the budget."""
+        if len(answer.body) * 10 > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = answer
+            self._size += len(answer.body)
+            while self._size > self.max_bytes:
+                _, old = self._entries.popitem(last=False)
+                self._size -= len(old.body)
+
+
+def run(store: ox.Store, job: QueryJob) -> Answer:
+    """Evaluate ``job`` on ``store`` and write the answer; SyntaxError propagates.
+
+    The default graph is the union of the named graphs unless the request names
+    graphs (``default-graph-uri``/``named-graph-uri``, passed to pyoxigraph, which
+    only ever reads its own graphs) or the query has FROM clauses.
+    """
+    options: dict[str, object] = {"base_iri": job.base_iri}
+    if job.default_graphs or job.named_graphs:
+        # The SPARQL Protocol: the request's graphs replace the query's dataset, and
+        # a list not given is empty.
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif not job.has_dataset:
+        # With this flag pyoxigraph would ignore the query's FROM clauses.
+        options["use_default_graph_as_union"] = True
+    result = store.query(job.text, **options)  # type: ignore[arg-type]
+    return write(result, job)
+
+
+def write(result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], job: QueryJob) -> Answer:
+    """Write a query result (from a store or parsed from a remote answer) as ``job.format``."""
+    if isinstance(result, ox.QueryBoolean):
+        return Answer(result.serialize(format=BY_NAME[job.format].oxigraph), job.format, rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = list(islice(result, job.max_rows + 1))
+        truncated = len(rows) > job.max_rows
+        rows = rows[: job.max_rows]
+        body = _SOLUTION_WRITERS[job.format](variables, rows, truncated)
+        return Answer(body, job.format, truncated, len(rows))
+    triples = [t.triple if isinstance(t, ox.Quad) else t for t in islice(result, job.max_rows + 1)]
+    truncated = len(triples) > job.max_rows
+    triples = triples[: job.max_rows]
+    body = ox.serialize(triples, format=BY_NAME[job.format].oxigraph, prefixes=job.prefixes or None)
+    if truncated and job.format in {"turtle", "trig"}:
+        body = f"# truncated after {job.max_rows} triples: {TRUNCATION_LINK}\n".encode() + body
+    return Answer(body, job.format, truncated, len(triples))
+
+
+# --- SELECT writers --------------------------------------------------------------
+
+
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        cell: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            cell["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            cell["datatype"] = term.datatype.value
+        return cell
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def _json(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    head: dict[str, object] = {"vars": variables}
+    if truncated:
+        head["link"] = [TRUNCATION_LINK]
+    bindings = [
+        {name: _json_term(term) for name, term in zip(variables, row) if term is not None}
+        for row in rows
+    ]
+    payload: dict[str, object] = {"head": head}
+    if truncated:
+        payload["truncated"] = True
+    payload["results"] = {"bindings": bindings}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    parts = zip(("subject", "predicate", "object"), (term.subject, term.predicate, term.object))
+    return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
+
+
+def _xml(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
+    if truncated:
+        out.append(f"<link href={quoteattr(TRUNCATION_LINK)}/>")
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        out.extend(
+            f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+            for n, t in zip(variables, row)
+            if t is not None
+        )
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = f"_:{term.value}" if isinstance(term, ox.BlankNode) else getattr(term, "value", str(term))
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    lines: Iterator[str] = (",".join(_csv_cell(t) for t in row) for row in rows)
+    return ("\r\n".join([",".join(variables), *lines]) + "\r\n").encode("utf-8")
+
+
+def _tsv(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    # pyoxigraph writes terms in N-Triples syntax, which escapes tabs and newlines.
+    lines = ("\t".join("" if t is None else str(t) for t in row) for row in rows)
+    return ("\n".join(["\t".join("?" + v for v in variables), *lines]) + "\n").encode("utf-8")
+
+
+_SOLUTION_WRITERS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
+
+__all__ = ["Answer", "AnswerCache", "BackendFailed", "QueryJob", "QueryTimeout", "run", "write"]

@@ -1,0 +1,195 @@
+"""Named queries: ``queries/NAME.rq`` files with a short front matter, run by name.
+
+Front matter lines start with ``#+`` (as in grlc)::
+
+    #+ summary: Events the cable reports as done, in time order
+    #+ description: Longer text (optional, may repeat to continue)
+    #+ param: document iri optional -- the document whose events to list
+    #+ param: since date optional default=1950-01-01 -- earliest date
+    #+ tags: events, time
+
+A parameter ``NAME`` is the query variable ``?NAME``. Values are validated for
+their declared type (``iri``, ``string``, ``integer``, ``date``, ``datetime``,
+``language``) and bound through the store (substitutions or a ``VALUES``
+clause), never pasted into the query text. Bad front matter raises an error
+naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from pyoxigraph import NamedNode
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from histgraph.errors import QueryError, quoted
+from histgraph.store import SelectResult, Store
+
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>iri|string|integer|date|datetime|language)"
+    r"(?:\s+(?P<need>required|optional))?(?:\s+default=(?P<default>\S+))?"
+    r"(?:\s+--\s+(?P<doc>.*))?$"
+)
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a named query."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    description: str
+
+    def bind(self, raw: str) -> Node:
+        """Validate ``raw`` for this parameter's type and return the RDF term."""
+        try:
+            if self.type == "iri":
+                if _IRI_FORBIDDEN.search(raw) or not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", raw):
+                    raise ValueError("not an absolute IRI")
+                NamedNode(raw)  # pyoxigraph's IRI rules (e.g. percent-encoding), which binding applies
+                return URIRef(raw)
+            if self.type == "integer":
+                return Literal(int(raw), datatype=XSD.integer)
+            if self.type == "date":
+                return Literal(date.fromisoformat(raw).isoformat(), datatype=XSD.date)
+            if self.type == "datetime":
+                return Literal(datetime.fromisoformat(raw).isoformat(), datatype=XSD.dateTime)
+            if self.type == "language":
+                if not _LANGUAGE.match(raw):
+                    raise ValueError("not a language tag such as en or zh-Hans")
+                return Literal(raw.lower())
+            if len(raw) > 1000:
+                raise ValueError("longer than 1000 characters")
+            return Literal(raw)
+        except ValueError as exc:
+            raise QueryError(f"parameter {self.name!r} ({self.type}): {quoted(raw)} is invalid: {exc}") from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file, parsed once: its name, front matter and text."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    tags: tuple[str, ...]
+    text: str
+
+    @property
+    def kind(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE (the first keyword after the prologue)."""
+        body = re.sub(r"#[^\n]*", "", self.text)
+        match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
+        return match.group(1).upper() if match else "SELECT"
+
+    def bindings(self, values: Mapping[str, str]) -> dict[str, Node]:
+        """Validate user-given ``values`` and return the terms to bind."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise QueryError(
+                f"query {self.name!r} has no parameter {quoted(', '.join(unknown))}; "
+                f"its parameters: {', '.join(known) or 'none'}"
+            )
+        out: dict[str, Node] = {}
+        for param in self.params:
+            raw = values.get(param.name, param.default)
+            if raw is None:
+                if param.required:
+                    raise QueryError(f"query {self.name!r} needs --param {param.name}=VALUE")
+                continue
+            out[param.name] = param.bind(raw)
+        return out
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Parse one ``.rq`` file; raise :class:`QueryError` naming it on bad front matter."""
+    name = path.stem
+    if not _NAME.match(name):
+        raise QueryError(f"{path}: query file names are lower-case letters, digits, - and _")
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            continue
+        key, sep, value = line[2:].strip().partition(":")
+        key = key.strip()
+        if not sep or key not in {"summary", "description", "param", "tags"}:
+            raise QueryError(
+                f"{path}:{number}: front matter lines look like '#+ summary: …'; "
+                "known keys: summary, description, param, tags"
+            )
+        fields.setdefault(key, []).append(value.strip())
+    if not fields.get("summary"):
+        raise QueryError(f"{path}: a named query needs a '#+ summary: …' line")
+    params = []
+    for spec in fields.get("param", []):
+        match = _PARAM.match(spec)
+        if not match:
+            raise QueryError(
+                f"{path}: bad parameter {spec!r}; write "
+                "'#+ param: NAME TYPE [required|optional] [default=VALUE] -- description'"
+            )
+        if f"?{match['name']}" not in text and f"${match['name']}" not in text:
+            raise QueryError(f"{path}: parameter {match['name']!r} is not used as ?{match['name']}")
+        params.append(
+            Param(
+                match["name"],
+                match["type"],
+                match["need"] == "required",
+                match["default"],
+                (match["doc"] or "").strip(),
+            )
+        )
+    tags = tuple(t.strip() for t in ",".join(fields.get("tags", [])).split(",") if t.strip())
+    return NamedQuery(
+        name=name,
+        path=path,
+        summary=" ".join(fields["summary"]),
+        description=" ".join(fields.get("description", [])),
+        params=tuple(params),
+        tags=tags,
+        text=text,
+    )
+
+
+def load_queries(folder: Path) -> Mapping[str, NamedQuery]:
+    """Every named query in ``folder``, by name (read-only mapping)."""
+    if not folder.is_dir():
+        raise QueryError(f"no queries folder at {folder}")
+    return MappingProxyType({q.name: q for q in map(parse_query_file, sorted(folder.glob("*.rq")))})
+
+
+def run_query(store: Store, query: NamedQuery, values: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Run a named query with validated ``values``; SELECT gives a SelectResult."""
+    bindings = query.bindings(values or {})
+    if query.kind == "ASK":
+        return store.ask(query.text, bindings)
+    if query.kind in {"CONSTRUCT", "DESCRIBE"}:
+        return store.construct(query.text, bindings)
+    return store.select(query.text, bindings)
+
+
+def get_query(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
+    """Look up a query by name, with a helpful error listing the known ones."""
+    try:
+        return queries[name]
+    except KeyError:
+        raise QueryError(f"no named query {quoted(name)}; known: {', '.join(sorted(queries))}") from None
+
+
+__all__ = ["NamedQuery", "Param", "SelectResult", "get_query", "load_queries", "run_query"]

@@ -1,0 +1,286 @@
+"""A validation report a historian can read: grouped, labelled, with the passage.
+
+:func:`describe` turns a :class:`~histgraph.validate.ValidationReport` into a
+plain structure grouped by document (named graph) and then by entity, with
+labels instead of IRIs and, where the entity is anchored in a text, the words of
+the text with a little context. :func:`to_text` prints it; the same structure is
+the JSON format (documented in ``docs/validation.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from histgraph.validation.validate import Finding, ValidationReport
+
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_OA = "http://www.w3.org/ns/oa#"
+_CONTEXT = 30  # characters of text shown on each side of a passage
+JSON_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Where an entity is stated in a text: the words, their context, their offsets."""
+
+    text: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+@dataclass
+class ReportContext:
+    """What the report needs from the data: labels, passages, documents' names."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    passages: dict[str, Passage] = field(default_factory=dict)
+
+    def label(self, iri: str | None) -> str | None:
+        """The English label of ``iri`` (or any label), else None."""
+        return None if iri is None else self.labels.get(iri)
+
+    def passage(self, iri: str) -> Passage | None:
+        """The first passage (by annotation IRI) that states ``iri``, or that ``iri`` anchors."""
+        return self.passages.get(iri)
+
+
+class StoreReportContext(ReportContext):
+    """The same labels and passages as :func:`build_context`, looked up in a store when asked.
+
+    For large builds: a report names a few thousand nodes, the dataset holds millions.
+    """
+
+    def __init__(self, store: ox.Store, base_iri: str) -> None:
+        super().__init__()
+        self.store, self.base_iri = store, base_iri
+        self._labels: dict[str, str | None] = {}
+        self._passages: dict[str, Passage | None] = {}
+
+    def _values(self, subject: str, predicate: str) -> list[ox.Term]:
+        if not subject or subject.startswith("_:"):
+            return []
+        try:
+            node = ox.NamedNode(subject)
+        except ValueError:
+            return []
+        return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)]
+
+    def label(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        if iri not in self._labels:
+            found = [o for o in self._values(iri, _LABEL) if isinstance(o, ox.Literal)]
+            best = min(((0 if o.language == "en" else 1, o.value) for o in found), default=None)
+            label = best[1] if best else None
+            if label is None and "/graph/" in iri:
+                name = iri.rsplit("/graph/", 1)[1]
+                label = self.label(f"{self.base_iri}id/document/{name}") or f"{name.replace('-', ' ')} (shared records)"
+            self._labels[iri] = label
+        return self._labels[iri]
+
+    def prime(self, described: dict, stale: set[str]) -> None:
+        """Take the labels and passages a previous report (``describe`` output) shows, except ``stale`` IRIs.
+
+        A build that changes a few documents can only change the labels and
+        passages of what those documents describe (``stale``); everything else
+        the last report showed is still right and need not be looked up again.
+        """
+        for document in described.get("documents", []):
+            if document["graph"] not in stale:
+                self._labels.setdefault(document["graph"], document["label"])
+            for entity in document["entities"]:
+                if entity["iri"] in stale:
+                    continue
+                self._labels.setdefault(entity["iri"], entity["label"])
+                for item in entity["findings"]:
+                    if item["value"] is not None and item["value"] not in stale:
+                        self._labels.setdefault(item["value"], item["value_label"])
+                    passage = item["passage"]
+                    self._passages.setdefault(entity["iri"], None if passage is None else Passage(**passage))
+
+    def passage(self, iri: str) -> Passage | None:
+        if iri not in self._passages:
+            self._passages[iri] = self._find_passage(iri)
+        return self._passages[iri]
+
+    def _find_passage(self, iri: str) -> Passage | None:
+        targets = self._values(iri, _OA + "hasTarget")
+        if self._values(iri, _OA + "hasBody") and targets:
+            return self._target_passage(targets[0].value)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return None
+        annotations = sorted({q.subject.value for q in self.store.quads_for_pattern(
+            None, ox.NamedNode(_OA + "hasBody"), node, None)})
+        for annotation in annotations:
+            if not any(m.value == _OA + "describing" for m in self._values(annotation, _OA + "motivatedBy")):
+                continue
+            targets = self._values(annotation, _OA + "hasTarget")
+            passage = self._target_passage(targets[0].value) if targets else None
+            if passage is not None:
+                return passage
+        return None
+
+    def _target_passage(self, target: str) -> Passage | None:
+        by_subject: dict[str, dict[str, list[object]]] = {}
+        for prop in ("hasSource", "hasSelector"):
+            by_subject.setdefault(target, {})[prop] = self._values(target, _OA + prop)
+        for selector in by_subject[target]["hasSelector"]:
+            for prop in ("exact", "start", "end"):
+                values = self._values(selector.value, _OA + prop)
+                if values:
+                    by_subject.setdefault(selector.value, {})[prop] = values
+        texts = {}
+        for source in by_subject[target]["hasSource"]:
+            values = self._values(source.value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+            if values:
+                texts[source.value] = values[0].value
+        return _passage(by_subject, texts, target)
+
+
+def build_context(quads: Iterable[ox.Quad], base_iri: str) -> ReportContext:
+    """Index labels and the first anchored passage of each entity (and each anchor)."""
+    labels: dict[str, tuple[tuple[int, str], str]] = {}
+    by_subject: dict[str, dict[str, list[object]]] = {}
+    texts: dict[str, str] = {}
+    for q in quads:
+        s, p, o = q.subject, q.predicate.value, q.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if p == _LABEL and isinstance(o, ox.Literal):
+            rank = (0 if o.language == "en" else 1, o.value)  # the same choice whatever the order
+            if s.value not in labels or rank < labels[s.value][0]:
+                labels[s.value] = (rank, o.value)
+        elif p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#value" and "/id/text/" in s.value:
+            texts[s.value] = o.value
+        if p.startswith(_OA):
+            by_subject.setdefault(s.value, {}).setdefault(p[len(_OA) :], []).append(o)
+    context = ReportContext(labels={k: v for k, (_r, v) in labels.items()})
+    for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
+        if graph not in context.labels and "/graph/" in graph:
+            name = graph.rsplit("/graph/", 1)[1]
+            document = context.labels.get(f"{base_iri}id/document/{name}")
+            context.labels[graph] = document or f"{name.replace('-', ' ')} (shared records)"
+    for annotation, props in sorted(by_subject.items()):
+        if "hasBody" not in props or "hasTarget" not in props:
+            continue
+        passage = _passage(by_subject, texts, str(props["hasTarget"][0].value))
+        if passage is None:
+            continue
+        context.passages.setdefault(annotation, passage)
+        for body in props["hasBody"]:
+            describing = any(m.value == _OA + "describing" for m in props.get("motivatedBy", []))
+            if describing:
+                context.passages.setdefault(body.value, passage)
+    return context
+
+
+def _passage(by_subject: dict, texts: dict[str, str], target: str) -> Passage | None:
+    props = by_subject.get(target, {})
+    source = props.get("hasSource", [None])[0]
+    quote = position = None
+    for selector in props.get("hasSelector", []):
+        sel = by_subject.get(selector.value, {})
+        if "exact" in sel:
+            quote = sel
+        if "start" in sel:
+            position = sel
+    if source is None or quote is None or position is None:
+        return None
+    start, end = int(position["start"][0].value), int(position["end"][0].value)
+    full = texts.get(source.value, "")
+    return Passage(
+        text=source.value,
+        exact=quote["exact"][0].value,
+        prefix=full[max(0, start - _CONTEXT) : start],
+        suffix=full[end : end + _CONTEXT],
+        start=start,
+        end=end,
+    )
+
+
+def _finding_dict(finding: Finding, context: ReportContext) -> dict[str, object]:
+    passage = context.passage(finding.focus)
+    return {
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": finding.path,
+        "value": finding.value,
+        "value_label": context.label(finding.value),
+        "shape": finding.shape,
+        "constraint": finding.constraint,
+        "passage": None if passage is None else passage.__dict__,
+    }
+
+
+def describe(report: ValidationReport, context: ReportContext) -> dict[str, object]:
+    """The report as a plain structure: documents, then entities, then findings.
+
+    This is the ``--format json`` output; docs/validation.md documents it.
+    """
+    documents: dict[str, dict[str, dict[str, object]]] = {}
+    for finding in report.findings:
+        graph = finding.graph or ""
+        entities = documents.setdefault(graph, {})
+        entity = entities.setdefault(
+            finding.focus,
+            {"iri": finding.focus, "label": context.label(finding.focus), "findings": []},
+        )
+        entity["findings"].append(_finding_dict(finding, context))  # type: ignore[attr-defined]
+    return {
+        "format": JSON_FORMAT_VERSION,
+        "conforms": report.conforms,
+        "counts": report.counts(),
+        "documents": [
+            {"graph": graph, "label": context.label(graph), "entities": list(entities.values())}
+            for graph, entities in documents.items()
+        ],
+    }
+
+
+def to_text(described: dict[str, object]) -> str:
+    """The described report as text for a terminal: one block per document and entity."""
+    counts = described["counts"]
+    lines = []
+    verdict = "conforms" if described["conforms"] else "does NOT conform"
+    lines.append(
+        f"The data {verdict}: {counts['violations']} violation(s), "  # type: ignore[index]
+        f"{counts['warnings']} warning(s), {counts['infos']} note(s)."  # type: ignore[index]
+    )
+    for document in described["documents"]:  # type: ignore[attr-defined]
+        lines.append("")
+        lines.append(f"== {document['label'] or document['graph']}")
+        lines.append(f"   ({document['graph']})")
+        for entity in document["entities"]:
+            lines.append("")
+            lines.append(f"  {entity['label'] or entity['iri']}")
+            lines.append(f"    <{entity['iri']}>")
+            for item in entity["findings"]:
+                lines.append(f"    {item['severity'].upper()}: {item['message']}")
+                if item["value"] is not None:
+                    shown = item["value_label"] or item["value"]
+                    extra = f"  <{item['value']}>" if item["value_label"] else ""
+                    lines.append(f"      value: {shown}{extra}")
+                passage = item["passage"]
+                if passage is not None:
+                    lines.append(
+                        f"      text ({passage['start']}-{passage['end']}): "
+                        f"\u2026{passage['prefix']}[{passage['exact']}]{passage['suffix']}\u2026".replace("\n", " ")
+                    )
+    return "\n".join(lines) + "\n"
+
+
+def violation_summary(report: ValidationReport, context: ReportContext, limit: int = 5) -> str:
+    """The first few violations, one line each, for an error message."""
+    lines = []
+    for finding in [f for f in report.findings if f.severity == "violation"][:limit]:
+        who = context.label(finding.focus) or finding.focus
+        lines.append(f"  - {who}: {finding.message}")
+    return "\n".join(lines)
