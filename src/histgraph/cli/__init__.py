@@ -165,9 +165,9 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: st
 
     Example: histgraph query options-with-claims --format csv
     """
+    from histgraph.endpoint.answers import write_boolean, write_select, write_table
     from histgraph.endpoint.named_queries import get_query, load_queries, run_query
-    from histgraph.present.results import to_csv, to_json, to_table
-    from histgraph.store import SelectResult, open_store
+    from histgraph.store import SelectResult, open_store, to_oxigraph
 
     settings = _settings(ctx)
     queries = load_queries(settings.queries_dir)
@@ -183,11 +183,15 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], fmt: st
             raise click.BadParameter(f"{item!r}: write --param KEY=VALUE", param_hint="--param")
         values[key.strip()] = value
     result = run_query(open_store(settings), get_query(queries, name), values)
+    # The endpoint's writers, so that the command prints what /sparql would send.
     if isinstance(result, bool):
-        click.echo(json.dumps({"head": {}, "boolean": result}) if fmt == "json" else str(result).lower())
+        click.echo(write_boolean(result, "csv" if fmt == "table" else fmt).decode("utf-8"))
     elif isinstance(result, SelectResult):
-        writer = {"table": to_table, "csv": to_csv, "json": to_json}.get(fmt)
-        click.echo(writer(result) if writer else to_csv(result, "\t"), nl=fmt in {"table", "json"})
+        rows = [[to_oxigraph(row[v]) if v in row else None for v in result.variables] for row in result.rows]
+        if fmt == "table":
+            click.echo(write_table(result.variables, rows))
+        else:
+            click.echo(write_select(result.variables, rows, fmt).decode("utf-8"), nl=fmt == "json")
     else:
         click.echo(result.serialize(format="turtle"))
 

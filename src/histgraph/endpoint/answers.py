@@ -1,7 +1,7 @@
 """Run a checked query on a pyoxigraph store, cap its rows, and write it in one format.
 
 This is what a query process does for every request (see
-:mod:`histgraph.isolation`), and what the remote backend does with the answer
+:mod:`histgraph.endpoint.isolation`), and what the remote backend does with the answer
 of the remote store, so both backends cap, signal truncation and serialize
 identically. Results are written row by row while counting, so a query that
 yields millions of rows costs no more than ``max_rows`` of them.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
@@ -225,10 +225,15 @@ def _xml(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) ->
     return "".join(out).encode("utf-8")
 
 
+def _plain_value(term: object) -> str:
+    """What CSV holds for a term: an IRI, a literal's text, or ``_:`` and a blank node's label."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else getattr(term, "value", str(term))
+
+
 def _csv_cell(term: object) -> str:
     if term is None:
         return ""
-    value = f"_:{term.value}" if isinstance(term, ox.BlankNode) else getattr(term, "value", str(term))
+    value = _plain_value(term)
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -247,4 +252,45 @@ def _tsv(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) ->
 
 _SOLUTION_WRITERS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
 
-__all__ = ["Answer", "AnswerCache", "BackendFailed", "QueryJob", "QueryTimeout", "run", "write"]
+Row = Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | None]
+
+
+def write_select(variables: Sequence[str], rows: Iterable[Row], format: str) -> bytes:
+    """SELECT rows in one of the endpoint's result formats (``json``, ``xml``, ``csv``, ``tsv``).
+
+    Each row holds one term (or None) per variable, in order. ``histgraph query``
+    writes through this too, so the command and ``/sparql`` give the same bytes.
+    """
+    return _SOLUTION_WRITERS[format](list(variables), list(rows), False)  # type: ignore[arg-type]
+
+
+def write_boolean(value: bool, format: str) -> bytes:
+    """An ASK answer in one of the endpoint's result formats, written by pyoxigraph as ``/sparql`` does."""
+    parsed = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}), format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QueryBoolean)
+    return parsed.serialize(format=BY_NAME[format].oxigraph)
+
+
+def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) -> str:
+    """SELECT rows as a plain-text table for a terminal; long values end in an ellipsis.
+
+    Cells hold the values the CSV format holds (an IRI, a literal's text, ``_:`` and
+    a blank node's label), on one line.
+    """
+
+    def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+        value = "" if term is None else _plain_value(term).replace("\n", " ")
+        return value if len(value) <= width else value[: width - 1] + "…"
+
+    names = list(variables)
+    grid = [[cell(term) for term in row] for row in rows]
+    sizes = [max([len(n)] + [len(r[i]) for r in grid]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(s) for n, s in zip(names, sizes))
+    rule = "  ".join("-" * s for s in sizes)
+    body = ["  ".join(v.ljust(s) for v, s in zip(r, sizes)) for r in grid]
+    return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
+
+__all__ = [
+    "Answer", "AnswerCache", "BackendFailed", "QueryJob", "QueryTimeout", "run", "write",
+    "write_boolean", "write_select", "write_table",
+]
