@@ -14,7 +14,7 @@ from rdflib import Literal
 
 from histgraph.normal_forms import without_marks
 from histgraph.present.labels import LabelIndex, kind_of
-from histgraph.store import Store
+from histgraph.store import SelectStore
 
 ALL_NAMES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -53,7 +53,7 @@ class NameIndex:
     base_iri: str
 
     @classmethod
-    def load(cls, store: Store, labels: LabelIndex, base_iri: str) -> NameIndex:
+    def load(cls, store: SelectStore, labels: LabelIndex, base_iri: str) -> NameIndex:
         """Read the names of every node under ``<base>id/`` (one query)."""
         rows = store.select(ALL_NAMES, {"prefix": Literal(base_iri + "id/")})
         entries = sorted({(fold(str(r["name"])), str(r["name"]), str(r["s"])) for r in rows})

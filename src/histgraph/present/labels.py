@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from histgraph.store import Store
+from histgraph.store import SelectStore
 
 #: Label predicates in order of preference.
 LABEL_PREDICATES = (
@@ -181,7 +181,7 @@ class LabelIndex:
         return index
 
     @classmethod
-    def load(cls, store: Store, language: str = "en") -> LabelIndex:
+    def load(cls, store: SelectStore, language: str = "en") -> LabelIndex:
         """Read every label of the store (one query)."""
         return cls.from_rows(store.select(ALL_LABELS), language)
 

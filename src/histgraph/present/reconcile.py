@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from histgraph.present.reconcile_input import Query
-from histgraph.store import Store
+from histgraph.store import SelectStore
 from histgraph.wikidata.names import clean, normalise
 
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
@@ -134,7 +134,7 @@ class Index:
     base_iri: str
 
 
-def build_index(store: Store, base_iri: str) -> Index:
+def build_index(store: SelectStore, base_iri: str) -> Index:
     """Every person, group, place, actor, work and document with its names (one query)."""
     prefix = f"{base_iri}id/"
     entries: dict[str, Entry] = {}
@@ -192,7 +192,7 @@ def _score(entry: Entry, query: Forms, cleaned: bool, extra: frozenset[str]) -> 
 
 
 def match(index: Index, query: Query) -> list[dict[str, Any]]:
-    """Candidates for one checked reconciliation query (see :mod:`histgraph.reconcile_input`).
+    """Candidates for one checked reconciliation query (see :mod:`histgraph.present.reconcile_input`).
 
     Time is linear in the index and the query: the query's forms are made once,
     the names' forms once per index.

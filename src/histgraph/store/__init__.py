@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
+from histgraph.config import Settings
 from histgraph.errors import HistgraphError
+
+if TYPE_CHECKING:
+    from SPARQLWrapper import SPARQLWrapper
 
 Bindings = Mapping[str, Node]
 
@@ -30,17 +34,17 @@ class SelectResult:
     """The variables and rows of a SELECT; a row maps variable names to rdflib terms."""
 
     variables: tuple[str, ...]
-    rows: tuple[dict[str, Node], ...]
+    rows: tuple[dict[str, Identifier], ...]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[dict[str, Identifier]]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
 
 
-class Store(Protocol):
-    """What every backend offers. Queries see the union of all named graphs."""
+class SelectStore(Protocol):
+    """The part of :class:`Store` that reading an index needs (all a ``TimedStore`` offers)."""
 
     @property
     def version(self) -> str:
@@ -48,6 +52,10 @@ class Store(Protocol):
         ...
 
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult: ...
+
+
+class Store(SelectStore, Protocol):
+    """What every backend offers. Queries see the union of all named graphs."""
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
 
@@ -57,7 +65,15 @@ class Store(Protocol):
 # --- terms -----------------------------------------------------------------
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+#: A term pyoxigraph may hand back; a quoted ``Triple`` (RDF-star) has no rdflib equivalent.
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@overload
+def to_rdflib(term: OxTerm) -> Identifier: ...
+@overload
+def to_rdflib(term: None) -> None: ...
+def to_rdflib(term: OxTerm | None) -> Identifier | None:
     """Convert a pyoxigraph term to the rdflib term with the same meaning."""
     if term is None:
         return None
@@ -122,7 +138,7 @@ class EmbeddedStore:
         """The underlying pyoxigraph store, for code that streams native results."""
         return self._store
 
-    def _run(self, query: str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
+    def _run(self, query: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
             return self._store.query(bind_values(query, bindings), use_default_graph_as_union=True)
         except SyntaxError as exc:
@@ -137,7 +153,7 @@ class EmbeddedStore:
             {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
             for solution in result
         )
-        return SelectResult(names, rows)  # type: ignore[arg-type]
+        return SelectResult(names, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._run(query, bindings)
@@ -151,7 +167,7 @@ class EmbeddedStore:
             raise HistgraphError("construct() needs a CONSTRUCT or DESCRIBE query")
         graph = Graph()
         for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
 
@@ -272,7 +288,7 @@ class RemoteStore:
             self._version = f"remote:{found[-1]}" if found else UNVERSIONED
         return self._version
 
-    def _wrapper(self, query: str, bindings: Bindings | None, return_format: str):  # type: ignore[no-untyped-def]
+    def _wrapper(self, query: str, bindings: Bindings | None, return_format: str) -> SPARQLWrapper:
         from SPARQLWrapper import SPARQLWrapper
 
         client = SPARQLWrapper(self.query_url, agent="histgraph (+https://histgraph.example.org/)")
@@ -283,7 +299,9 @@ class RemoteStore:
         client.setReturnFormat(return_format)
         return client
 
-    def _query(self, query: str, bindings: Bindings | None, return_format: str):  # type: ignore[no-untyped-def]
+    def _query(self, query: str, bindings: Bindings | None, return_format: str) -> Any:
+        # Any: parsed JSON for "json", Turtle text or a Graph for "turtle" (SPARQLWrapper's
+        # ConvertResult union); each caller knows which it asked for.
         from urllib.error import URLError
 
         try:
@@ -314,7 +332,7 @@ class RemoteStore:
         return graph
 
 
-def term_from_json(cell: Mapping[str, str]) -> Node:
+def term_from_json(cell: Mapping[str, str]) -> Identifier:
     """The rdflib term for one cell of a SPARQL 1.1 JSON result."""
     kind = cell["type"]
     if kind == "uri":
@@ -328,7 +346,7 @@ def term_from_json(cell: Mapping[str, str]) -> Node:
     return Literal(cell["value"])
 
 
-def open_store(settings) -> Store:  # type: ignore[no-untyped-def]
+def open_store(settings: Settings) -> Store:
     """The store the settings ask for: the current build, or a remote endpoint."""
     if settings.backend == "remote":
         return RemoteStore(settings.remote_query_url, timeout=settings.query_timeout,

@@ -6,15 +6,17 @@ One :class:`HistgraphContext` is made per app by :func:`create_app` and kept in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 
 from histgraph.config import Settings
 from histgraph.endpoint.named_queries import NamedQuery, load_queries
 from histgraph.store import Store, open_store
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,7 +35,7 @@ class HistgraphContext:
         queries = load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
         return cls(settings, store if store is not None else open_store(settings), queries)
 
-    def cached(self, key: str, make):  # type: ignore[no-untyped-def]
+    def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per version of the data (a build, or a publish to a remote store).
 
         When the version changes, everything cached for the old one is dropped. The
@@ -47,7 +49,8 @@ class HistgraphContext:
         full = f"{version}:{key}"
         if full not in self.cache:
             self.cache[full] = make()
-        return self.cache[full]
+        value: T = self.cache[full]
+        return value
 
 
 def get_context() -> HistgraphContext:

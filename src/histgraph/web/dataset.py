@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import (
     Blueprint,
+    Response,
     abort,
     make_response,
     redirect,
@@ -17,9 +19,12 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
+from rdflib import Graph
+from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from histgraph.present import ontology_docs
-from histgraph.present.void import DUMPS, dataset_counts, void_graph
+from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import STATE, read_quads, write_dump
 from histgraph.validation.report_view import read_report
 from histgraph.vocab import PREFIXES
@@ -33,13 +38,13 @@ blueprint = Blueprint("dataset", __name__)
 TITLE = "histgraph: Mao Zedong's cable of 2 January 1950"
 
 
-def dataset_summary():  # type: ignore[no-untyped-def]
+def dataset_summary() -> DatasetCounts:
     """Triples, subjects, graphs and classes of the build being served (once per build)."""
     context = get_context()
     return context.cached("dataset-counts", lambda: dataset_counts(context.store))
 
 
-def _void():  # type: ignore[no-untyped-def]
+def _void() -> Graph:
     folder = build_folder()
     modified = None
     if folder is not None and (folder / STATE).is_file():
@@ -51,7 +56,7 @@ def _void():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/.well-known/void")
-def void():  # type: ignore[no-untyped-def]
+def void() -> Response:
     """The VoID and DCAT description, in the RDF format the client asks for (Turtle by default)."""
     chosen = rep.choose(request.headers.get("Accept"))
     # A browser (HTML preferred) gets Turtle too: the description is data, not a page.
@@ -62,7 +67,7 @@ def void():  # type: ignore[no-untyped-def]
     return response
 
 
-def _write_once(path: Path, make) -> Path:  # type: ignore[no-untyped-def]
+def _write_once(path: Path, make: Callable[[], bytes]) -> Path:
     """Write ``make()`` to ``path`` unless it is there; renamed into place, never half-written."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +90,8 @@ def _merged(folder: Path, fmt: ox.RdfFormat) -> bytes:
 
 
 @blueprint.route("/dumps/<name>")
-def dump(name: str):  # type: ignore[no-untyped-def]
-    """A download of the whole dataset (see :data:`histgraph.void.DUMPS`)."""
+def dump(name: str) -> Response:
+    """A download of the whole dataset (see :data:`histgraph.present.void.DUMPS`)."""
     folder = build_folder()
     if name not in DUMPS:
         abort(404, description="The downloads are: " + ", ".join(DUMPS) + ".")
@@ -110,7 +115,7 @@ def dump(name: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/ontology")
-def ontology():  # type: ignore[no-untyped-def]
+def ontology() -> ResponseReturnValue:
     """The ontology as documentation (pyLODE) for browsers, as Turtle for programs."""
     if rep.choose(request.headers.get("Accept")) not in (None, rep.HTML):
         return redirect(url_for("dataset.ontology_turtle"), 303)
@@ -124,14 +129,14 @@ def ontology():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/ontology.ttl")
-def ontology_turtle():  # type: ignore[no-untyped-def]
+def ontology_turtle() -> Response:
     """The ontology file itself."""
     path = ontology_docs.ontology_file(get_context().settings.ontology_dir)
     return send_file(path, mimetype="text/turtle", max_age=3600)
 
 
 @blueprint.route("/report")
-def report():  # type: ignore[no-untyped-def]
+def report() -> str:
     """The SHACL validation report of the build being served, grouped for reading."""
     folder = build_folder()
     view = read_report(folder / "report.ttl") if folder is not None else None
@@ -139,7 +144,7 @@ def report():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/report.ttl")
-def report_turtle():  # type: ignore[no-untyped-def]
+def report_turtle() -> Response:
     """The SHACL report as the build wrote it."""
     folder = build_folder()
     if folder is None or not (folder / "report.ttl").is_file():
@@ -148,13 +153,13 @@ def report_turtle():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/licence")
-def licence():  # type: ignore[no-untyped-def]
+def licence() -> WerkzeugResponse:
     """The licence statement (a section of the home page)."""
     return redirect(url_for("home.index") + "#licence", 302)
 
 
 @blueprint.route("/sitemap.xml")
-def sitemap():  # type: ignore[no-untyped-def]
+def sitemap() -> Response:
     """Every page worth indexing: home, lists, and each entity's page."""
     root = request.url_root.rstrip("/")
     base = base_iri()

@@ -1,6 +1,6 @@
 """``/reconcile``: a W3C Reconciliation Service (API 0.2) over the project's entities.
 
-Thin over :mod:`histgraph.reconcile`: the manifest (``GET /reconcile``), batch
+Thin over :mod:`histgraph.present.reconcile`: the manifest (``GET /reconcile``), batch
 queries (``queries=`` by GET or POST), a preview snippet for OpenRefine's
 pop-up, and suggest services for entities, types and properties. OpenRefine
 runs on another origin, so every answer allows cross-origin reads; a JSONP
@@ -46,7 +46,7 @@ p{margin:2px 0}.kind{color:#555}</style></head>
 
 def _index() -> service.Index:
     base = get_context().settings.base_iri
-    return cached_index("reconcile-index", lambda store: service.build_index(store, base))  # type: ignore[arg-type]
+    return cached_index("reconcile-index", lambda store: service.build_index(store, base))
 
 
 def _json(data: Any, status: int = 200) -> Response:

@@ -8,7 +8,7 @@ characters of a query count, and matching them is linear in the index.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from histgraph.present.entity import local_href
 from histgraph.present.label_search import NameIndex
@@ -29,8 +29,8 @@ def names() -> NameIndex:
     index under: whichever reads it first, pages or search, the other reuses it.
     """
     base = get_context().settings.base_iri
-    labels = cached_index("labels", LabelIndex.load)  # type: ignore[arg-type]
-    return cached_index("names", lambda store: NameIndex.load(store, labels, base))  # type: ignore[arg-type]
+    labels = cached_index("labels", LabelIndex.load)
+    return cached_index("names", lambda store: NameIndex.load(store, labels, base))
 
 
 def _matches(limit: int) -> tuple[str, list[dict]]:
@@ -44,14 +44,14 @@ def _matches(limit: int) -> tuple[str, list[dict]]:
 
 
 @blueprint.route("/search")
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     """Search results for ``?q=`` (names as written in the text and their variants)."""
     query, results = _matches(limit=100)
     return render_template("search.html", query=query, results=results)
 
 
 @blueprint.route("/api/labels")
-def labels_api():  # type: ignore[no-untyped-def]
+def labels_api() -> Response:
     """Autocomplete: ``{"query": …, "results": [{iri, label, kind, matched, href}]}``."""
     limit = min(max(request.args.get("limit", 10, type=int) or 10, 1), 50)
     query, results = _matches(limit=limit)
