@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph import geo
+from histgraph.present import geo
 from histgraph.present.geo import place_points
 from histgraph.store import EmbeddedStore
 from histgraph.store.layout import read_quads
@@ -32,7 +32,7 @@ def _store_with(built, *extra: ox.Quad) -> EmbeddedStore:  # type: ignore[no-unt
 
 
 def test_doctests():
-    """The WKT parsing examples in histgraph.geo hold."""
+    """The WKT parsing examples in histgraph.present.geo hold."""
     assert doctest.testmod(geo).failed == 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph import anchors
+from histgraph.build import anchors
 from histgraph.build.load import read_project
 from histgraph.validation.validate import (
     load_shapes_text,

@@ -3,7 +3,7 @@
 Page reads used to run in the web worker, where a native query cannot be
 interrupted: a slow page had no time limit, and under gevent it would also hold
 every other connection of its worker. They now go through the query processes
-(:class:`histgraph.pooled_store.PooledStore`): a read past ``query_timeout`` is
+(:class:`histgraph.endpoint.pooled_store.PooledStore`): a read past ``query_timeout`` is
 stopped, the page is a 503 with ``Retry-After``, and the next page is served.
 """
 

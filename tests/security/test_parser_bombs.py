@@ -64,7 +64,7 @@ def parse_in_subprocess(path: Path) -> dict:
         "import json, sys\n"
         "from pathlib import Path\n"
         "from histgraph.errors import InputError\n"
-        "from histgraph.load import parse_file\n"
+        "from histgraph.build.load import parse_file\n"
         "try:\n"
         f"    quads = parse_file(Path({str(path)!r}), None)\n"
         "    print(json.dumps({'values': [q.object.value[:200] for q in quads]}))\n"

@@ -1,7 +1,7 @@
 """A process under ``sandbox.forbid_network`` opens no network connection, whatever it runs.
 
 This is the second line against SSRF, independent of the SERVICE check in
-``histgraph.safety``: the SERVICE query goes straight to pyoxigraph inside a
+``histgraph.endpoint.safety``: the SERVICE query goes straight to pyoxigraph inside a
 filtered process. Each scenario runs in a fresh interpreter (the filter cannot
 be removed, so it must never be installed in the test process) and prints what
 happened as JSON. A SPARQL endpoint on 127.0.0.1 counts the TCP connections
@@ -34,7 +34,7 @@ LEAKED = "http://leaked.example/row"
 PROBE = r'''
 import errno, json, socket, sys, threading
 import pyoxigraph as ox
-from histgraph import sandbox
+from histgraph.endpoint import sandbox
 
 scenario, port = sys.argv[1], int(sys.argv[2])
 filtered = not scenario.endswith("-unfiltered")

@@ -2,7 +2,7 @@
 
 Under gunicorn's sync workers, two sockets sending their headers a byte at a
 time took both workers and nobody else was answered. ``histgraph serve`` now
-runs gevent workers (histgraph.server_worker): a slow connection holds only a
+runs gevent workers (histgraph.web.server_worker): a slow connection holds only a
 greenlet, the request head of a new connection must arrive within
 ``header_timeout`` seconds and the next one on a kept-alive connection within
 ``keepalive`` seconds, and connections are kept alive between requests. The

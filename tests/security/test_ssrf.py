@@ -97,7 +97,7 @@ def _parse_json_ld(path: Path) -> dict:
     """``parse_file`` on a JSON-LD file in a fresh process (a hang would mean a FIFO was opened)."""
     code = (
         "import json\nfrom pathlib import Path\nfrom histgraph.errors import InputError\n"
-        "from histgraph.load import parse_file\n"
+        "from histgraph.build.load import parse_file\n"
         f"try:\n    parse_file(Path({str(path)!r}), None)\n    print(json.dumps({{'parsed': True}}))\n"
         "except InputError as exc:\n    print(json.dumps({'error': str(exc)}))\n"
     )

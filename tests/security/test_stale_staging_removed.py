@@ -3,7 +3,7 @@
 Issue #12, item 13: a build killed mid-way left ``build/.staging-*`` (a whole
 store) behind for good. Builds hold a shared lock on ``build/.builds.lock``; a
 build that can take it alone removes every staging folder
-(:mod:`histgraph.staging`).
+(:mod:`histgraph.build.staging`).
 """
 
 from __future__ import annotations

@@ -26,9 +26,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from histgraph import normal_forms, reconcile, reconcile_input
+from histgraph import normal_forms
 from histgraph.build.load import read_project
 from histgraph.normal_forms import without_marks
+from histgraph.present import reconcile, reconcile_input
 from histgraph.present.label_search import NameIndex, fold
 from histgraph.present.labels import LabelIndex, local_name
 from histgraph.present.reconcile_input import Query, ReconcileRefused, nesting_depth, read_batch

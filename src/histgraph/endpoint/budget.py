@@ -2,7 +2,7 @@
 
 Each client (its remote address) may send ``client_rate`` queries per second on
 average, in bursts of up to ``client_burst``; an expensive query (see
-:mod:`histgraph.admission`) costs ``expensive_query_cost`` tokens. Beyond the
+:mod:`histgraph.endpoint.admission`) costs ``expensive_query_cost`` tokens. Beyond the
 budget the endpoint answers 429 with ``Retry-After``: the seconds until the
 bucket holds enough again. The buckets live in a small SQLite file in the
 server's runtime folder, so every gunicorn worker charges the same bucket

@@ -3,7 +3,7 @@
 Pages read through :class:`PooledStore` rather than in the web worker: every
 read then has the time limit (a native query cannot be interrupted in-process),
 and a gevent worker keeps serving its other connections while one page waits.
-The app's own reads go ahead of users' SPARQL (see :mod:`histgraph.isolation`).
+The app's own reads go ahead of users' SPARQL (see :mod:`histgraph.endpoint.isolation`).
 """
 
 from __future__ import annotations

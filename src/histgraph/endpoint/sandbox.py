@@ -1,6 +1,6 @@
 """The query process's second line against SSRF: it cannot open a network connection.
 
-:mod:`histgraph.safety` refuses ``SERVICE`` before a query runs. This module
+:mod:`histgraph.endpoint.safety` refuses ``SERVICE`` before a query runs. This module
 makes the refusal independent of getting that check right: :func:`forbid_network`
 installs a seccomp-BPF filter (Linux, x86_64 or aarch64) in the calling process,
 on every one of its threads at once (``SECCOMP_FILTER_FLAG_TSYNC``: pyoxigraph
@@ -27,7 +27,7 @@ reach the network either.
 What the filter does not cover is a network socket the process already holds
 (``sendmsg`` on it would still work). :func:`forbid_network` therefore refuses
 to finish when one is open; the query process is started by
-:mod:`histgraph.isolation` with ``pass_fds`` = its socketpair only
+:mod:`histgraph.endpoint.isolation` with ``pass_fds`` = its socketpair only
 (``close_fds`` is true), so it holds none.
 """
 

@@ -8,11 +8,11 @@ file (its ``file:`` IRI). No validation, no anchors: it serves what it is given.
 
 Serving the current build, the server checks it against its manifest first,
 follows ``build/current`` to new builds without losing a request, and lets
-requests in flight finish on SIGTERM (see :mod:`histgraph.reload` and
+requests in flight finish on SIGTERM (see :mod:`histgraph.web.reload` and
 docs/security.md). Every reload checks what it will serve (a file store gets
 a manifest too), and a failed check leaves the running workers serving
-(:mod:`histgraph.server_master`). Workers are gevent workers
-(:mod:`histgraph.server_worker`): slow clients hold a greenlet, not a worker.
+(:mod:`histgraph.web.server_master`). Workers are gevent workers
+(:mod:`histgraph.web.server_worker`): slow clients hold a greenlet, not a worker.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn run from Python, with our options instead of its command line.
 
     With ``follow`` (the ``build/current`` link), the master watches the link and
-    reloads onto each new build that passes :func:`~histgraph.reload.check_build`;
+    reloads onto each new build that passes :func:`~histgraph.web.reload.check_build`;
     workers forked after a reload open :attr:`folder`, the build now served.
     """
 
@@ -170,7 +170,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return app_factory(self.settings, self.folder)()
 
     def run(self) -> None:
-        """Run gunicorn's master loop, as :class:`~histgraph.server_master.HistgraphArbiter`."""
+        """Run gunicorn's master loop, as :class:`~histgraph.web.server_master.HistgraphArbiter`."""
         from histgraph.web.server_master import HistgraphArbiter
 
         HistgraphArbiter(self).run()
@@ -210,7 +210,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 #: gunicorn worker classes by ``server_model``.
-WORKER_CLASSES = {"gevent": "histgraph.server_worker.DrainingGeventWorker", "sync": "sync"}
+WORKER_CLASSES = {"gevent": "histgraph.web.server_worker.DrainingGeventWorker", "sync": "sync"}
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:

@@ -4,13 +4,13 @@ gunicorn's own master replaces its workers on every SIGHUP, whatever they are
 to serve: after a build was corrupted in place, the new workers crashed on the
 store and took the master down with them. :class:`HistgraphArbiter` first asks
 the application whether the data to serve is sound
-(:meth:`histgraph.serve.GunicornServer.reload_refusal`); if not, it logs why and
+(:meth:`histgraph.web.serve.GunicornServer.reload_refusal`); if not, it logs why and
 leaves the running workers alone.
 
 On SIGTERM (or Ctrl-C) it first *seals* its listening sockets: a socket filter
 drops every new SYN, so no new connection completes its handshake, while the
 connections already queued are kept for the workers to accept and answer (see
-:mod:`histgraph.server_worker`). A client arriving after that is refused once
+:mod:`histgraph.web.server_worker`). A client arriving after that is refused once
 the socket closes, rather than accepted and then reset.
 """
 

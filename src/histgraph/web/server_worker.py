@@ -13,7 +13,7 @@ On SIGTERM gevent's own worker closes its listening socket at once, and the
 connections the kernel had already queued in the listen backlog were reset.
 This worker first accepts and serves everything queued, then stops listening,
 then lets the requests in flight finish (up to ``graceful_timeout``). The
-master (:mod:`histgraph.server_master`) has by then stopped the socket from
+master (:mod:`histgraph.web.server_master`) has by then stopped the socket from
 taking new connections, so the queue has an end.
 """
 

@@ -1,6 +1,6 @@
 """Every request that does work is paid for from its client's budget, the one ``/sparql`` uses.
 
-The budget is :class:`histgraph.budget.ClientBudget` (a token bucket per client
+The budget is :class:`histgraph.endpoint.budget.ClientBudget` (a token bucket per client
 address, shared by all workers): ``client_rate`` tokens a second, bursts of
 ``client_burst``. ``/sparql`` and ``/queries/NAME`` charge it per query
 themselves (:func:`histgraph.web.sparql.answer`); this module charges every
