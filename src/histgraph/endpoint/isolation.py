@@ -3,8 +3,8 @@
 A thread cannot stop a native pyoxigraph query, and forking a process per
 query costs ~0.18 s. So each web worker keeps long-lived query processes, each
 holding the read-only store open. A request sends a
-:class:`~histgraph.answers.QueryJob` over a socket and gets the serialized
-:class:`~histgraph.answers.Answer` back (serialized inside the query process).
+:class:`~histgraph.endpoint.answers.QueryJob` over a socket and gets the serialized
+:class:`~histgraph.endpoint.answers.Answer` back (serialized inside the query process).
 If no answer comes within the time limit, the web worker kills that process
 (SIGKILL: nothing native can ignore it) and a fresh one takes its place.
 
@@ -12,7 +12,7 @@ If no answer comes within the time limit, the web worker kills that process
 them) and a *slow lane*. Every query not known to be slow starts in the fast
 lane with a short allowance (``fast_lane_ms``). One that outruns it leaves the
 fast lane — it must then win one of the server's few slots for long queries
-(:class:`~histgraph.admission.Slots`), or it is stopped — and its process is
+(:class:`~histgraph.endpoint.admission.Slots`), or it is stopped — and its process is
 replaced there, so the fast lane always has a process free within about one
 allowance, whatever the query text looks like. The caller remembers such a
 query (normalized), and from then on it goes straight to the slow lane. No
@@ -20,17 +20,17 @@ classification of query text has to be right for short queries, pages and
 health checks to keep answering: the lane is decided by measured run time.
 
 **No network.** Each query process first installs a seccomp filter
-(:func:`histgraph.sandbox.forbid_network`) so that it cannot create any socket
+(:func:`histgraph.endpoint.sandbox.forbid_network`) so that it cannot create any socket
 but a local one: whatever a query says, the engine inside cannot connect
 anywhere. Before running a query whose text holds the letters ``service``, the
 process asks the engine's own parser where SERVICE is a keyword
-(:func:`histgraph.safety.engine_service_positions`) and refuses it unless
+(:func:`histgraph.endpoint.safety.engine_service_positions`) and refuses it unless
 allow-listed. Query processes run at a lower CPU priority than the web workers.
 
 Processes start lazily, on the first query in the process that owns the pool,
 so a pool made before a fork (gunicorn) never shares children across workers.
 A query process exits by itself when its web worker goes away (its socket
-closes). The child is started with ``python -m histgraph.isolation FD``: a
+closes). The child is started with ``python -m histgraph.endpoint.isolation FD``: a
 fresh interpreter, so no lock or RocksDB thread state is inherited.
 
 Waiting for an answer is cooperative under gevent (the server's workers), so
@@ -347,7 +347,7 @@ class QueryPool:
         before unknown ones. ``known_slow()`` is asked once a fast process is free (a
         query found slow meanwhile by another request skips the fast lane);
         ``admit_slow()`` takes one of the server's slots for long queries and returns
-        its release, or raises :class:`~histgraph.admission.AdmissionRefused` (the
+        its release, or raises :class:`~histgraph.endpoint.admission.AdmissionRefused` (the
         query is then stopped). ``ran(seconds)`` gets the run time of a query that
         finished, not counting any wait for a process.
         """
