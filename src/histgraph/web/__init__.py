@@ -46,10 +46,12 @@ def create_app(
         # X-Forwarded-For (the per-client budget needs it); with none, the header
         # is ignored, so a client cannot pick its own address.
         hops = settings.proxy_hops
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     from histgraph.web.request_guard import RequestGuard
 
     # Bounded, well-formed, UTF-8 requests only, before any route (chunked bodies included).
+    # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
     app.wsgi_app = RequestGuard(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
     from histgraph.web import (
         assets,

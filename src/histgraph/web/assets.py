@@ -7,7 +7,7 @@ Only the files listed in :data:`VENDOR_FILES` are served.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, Response, abort, send_from_directory
 
 from histgraph.errors import quoted
 from histgraph.web.context import get_context
@@ -27,7 +27,7 @@ VENDOR_FILES = {
 
 
 @blueprint.route("/assets/vendor/<name>")
-def vendor(name: str):  # type: ignore[no-untyped-def]
+def vendor(name: str) -> Response:
     """One front-end library file from node_modules (only those listed)."""
     relative = VENDOR_FILES.get(name)
     root = get_context().settings.project_dir / "node_modules"

@@ -7,7 +7,7 @@ every fact's words selectable.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, Response, abort, make_response, render_template
 
 from histgraph.errors import quoted
 from histgraph.present.cite import FORMATS, citation
@@ -22,7 +22,7 @@ EXTENSIONS = {ext: name for name, (ext, _, _) in FORMATS.items()}
 
 
 @blueprint.route("/documents/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     """Every document of the dataset, with its citation."""
     context = get_context()
     rows = context.cached("documents", lambda: [
@@ -32,7 +32,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/cite/<slug>.<fmt>")
-def cite(slug: str, fmt: str):  # type: ignore[no-untyped-def]
+def cite(slug: str, fmt: str) -> Response:
     """The citation of ``<base>id/document/<slug>`` as BibTeX (.bib), RIS (.ris) or CSL-JSON (.json)."""
     if fmt not in EXTENSIONS:
         abort(404, description="Citations are offered as .bib (BibTeX), .ris (RIS) and .json (CSL-JSON).")

@@ -9,7 +9,7 @@ queries, which it offers as examples.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, Response, jsonify, render_template, url_for
 
 from histgraph.endpoint.named_queries import NamedQuery
 from histgraph.store import bind_values
@@ -43,14 +43,14 @@ def example_text(query: NamedQuery) -> str:
 
 
 @blueprint.route("/editor")
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     """The YASGUI query editor, with the named queries listed as examples."""
     context = get_context()
     return render_template("editor.html", queries=list(context.queries.values()), settings=context.settings)
 
 
 @blueprint.route("/editor/config.json")
-def config():  # type: ignore[no-untyped-def]
+def config() -> Response:
     """What editor.js needs: the endpoint, the prefixes, the starter and named queries."""
     context = get_context()
     response = jsonify(

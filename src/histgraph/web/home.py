@@ -6,6 +6,7 @@ are only made for http(s) IRIs, local paths for minted IRIs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
@@ -40,7 +41,7 @@ SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } 
 
 
 @blueprint.app_context_processor
-def layout_helpers():  # type: ignore[no-untyped-def]
+def layout_helpers() -> dict[str, Callable[..., object]]:
     """Helpers every template may use: the navigation and the dataset's title."""
 
     def nav_endpoints() -> set[str]:
@@ -91,7 +92,7 @@ def web_link(iri: str) -> bool:
 
 
 @blueprint.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     """The dataset described for a person, with counts per kind."""
     context = get_context()
     counts = context.cached(

@@ -9,7 +9,8 @@ reserved for choosing the answer's format from a link.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from histgraph import __version__
 from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for
@@ -23,7 +24,7 @@ from histgraph.web.sparql import answer, check, preflight
 blueprint = Blueprint("queries_api", __name__)
 
 #: JSON Schema for each declared parameter type.
-PARAM_SCHEMAS = {
+PARAM_SCHEMAS: dict[str, dict[str, object]] = {
     "iri": {"type": "string", "format": "iri"},
     "string": {"type": "string", "maxLength": 1000},
     "integer": {"type": "integer"},
@@ -61,7 +62,7 @@ def describe(query: NamedQuery) -> dict[str, object]:
 
 
 @blueprint.after_request
-def cors(response):  # type: ignore[no-untyped-def]
+def cors(response: Response) -> Response:
     """The API is public and read-only: allow cross-origin reads."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows"
@@ -69,7 +70,7 @@ def cors(response):  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/queries")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Every named query with its summary and parameters (HTML to browsers, else JSON)."""
     queries = list(get_context().queries.values())
     if wants_html():
@@ -83,7 +84,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/queries/<name>", methods=["GET", "HEAD", "OPTIONS"])
-def run(name: str):  # type: ignore[no-untyped-def]
+def run(name: str) -> Response:
     """Run the named query NAME with the request's parameters, answered like /sparql."""
     if request.method == "OPTIONS":
         return preflight()
@@ -104,7 +105,7 @@ def run(name: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/queries/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> Response:
     """An OpenAPI 3.1 document describing every named query as a GET operation."""
     paths = {}
     for query in get_context().queries.values():

@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from flask import Flask
@@ -47,6 +47,8 @@ from histgraph.web.reload import (
     check_build,
     current_target,
 )
+
+T = TypeVar("T")
 
 #: File extensions served by ``serve FILE...`` and their formats.
 FILE_FORMATS = {
@@ -137,7 +139,7 @@ def app_factory(settings: Settings, folder: Path | None) -> Callable[[], Flask]:
     return make
 
 
-class GunicornServer(BaseApplication):  # type: ignore[misc]
+class GunicornServer(BaseApplication):
     """gunicorn run from Python, with our options instead of its command line.
 
     With ``follow`` (the ``build/current`` link), the master watches the link and
@@ -250,7 +252,7 @@ def _probe(settings: Settings, folder: Path | None) -> None:
     _in_child(_make_and_close, settings, folder)
 
 
-def _in_child(function, *args):  # type: ignore[no-untyped-def]
+def _in_child(function: Callable[..., T], *args: object) -> T:
     """``function(*args)`` in a throw-away process; its result, or its exception raised here.
 
     The gunicorn master must never open a store: RocksDB starts background

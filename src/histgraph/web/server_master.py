@@ -55,7 +55,7 @@ def seal(sock: socket.socket) -> bool:
     return True
 
 
-class HistgraphArbiter(Arbiter):  # type: ignore[misc]
+class HistgraphArbiter(Arbiter):
     """gunicorn's master, reloading only onto sound data and sealing its sockets before it stops."""
 
     def reload(self) -> None:

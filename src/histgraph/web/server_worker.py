@@ -19,8 +19,10 @@ taking new connections, so the queue has an end.
 
 from __future__ import annotations
 
+import socket
 import time
 from functools import partial
+from typing import TYPE_CHECKING
 
 import gevent
 import gevent.local
@@ -28,6 +30,12 @@ import gevent.socket
 from gevent.pool import Pool
 from gevent.server import StreamServer
 from gunicorn.workers.ggevent import GeventWorker
+
+if TYPE_CHECKING:
+    # gunicorn ships no types: these name what is passed, for readers.
+    from gunicorn.glogging import Logger
+    from gunicorn.http.message import Request
+    from gunicorn.sock import BaseSocket
 
 #: Seconds between checks that the requests in flight have finished, on SIGTERM.
 _FINISH_POLL = 0.1
@@ -52,7 +60,7 @@ class DrainingGeventWorker(GeventWorker):
         answered = getattr(self._connection, "answered", False)
         return gevent.Timeout(settings.keepalive if answered else settings.header_timeout, False)
 
-    def handle_request(self, listener_name, req, sock, addr):  # type: ignore[no-untyped-def]
+    def handle_request(self, listener_name: _Address, req: Request, sock: socket.socket, addr: object) -> None:
         try:
             return super().handle_request(listener_name, req, sock, addr)
         finally:
@@ -76,7 +84,7 @@ class DrainingGeventWorker(GeventWorker):
             server.close()
         self._finish_in_flight(servers)
 
-    def _server(self, listener) -> StreamServer:  # type: ignore[no-untyped-def]
+    def _server(self, listener: BaseSocket) -> StreamServer:
         listener.setblocking(1)
         # Handlers get the listener's address, not the socket: connections taken
         # from the backlog on SIGTERM are served after the socket is closed.
@@ -109,7 +117,7 @@ class _Address:
 
 
 
-def _accept_queued(server: StreamServer, listener, log) -> None:  # type: ignore[no-untyped-def]
+def _accept_queued(server: StreamServer, listener: BaseSocket, log: Logger) -> None:
     """Accept every connection waiting in the listen backlog and start serving it.
 
     Closing a listening socket resets the connections still queued on it (when

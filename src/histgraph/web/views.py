@@ -1,7 +1,7 @@
 """Pictures of the graph: the network, the timeline, the map, and downloads of exports.
 
-Thin handlers over :mod:`histgraph.network`, :mod:`histgraph.timeline`,
-:mod:`histgraph.geo` and :mod:`histgraph.export`. Pages carry no data inline (the
+Thin handlers over :mod:`histgraph.present.network`, :mod:`histgraph.present.timeline`,
+:mod:`histgraph.present.geo` and :mod:`histgraph.present.export`. Pages carry no data inline (the
 Content-Security-Policy forbids inline scripts): the scripts in ``static/`` read
 the JSON endpoints named in ``data-src`` attributes. Everything is computed once
 per build and cached.
@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from histgraph.errors import HistgraphError, quoted
 from histgraph.present.export import FORMATS, export
 from histgraph.present.geo import SNAPSHOT_GRAPH, map_json, place_points
-from histgraph.present.network import KIND_STYLES, KINDS, MODALITIES, extract_network
+from histgraph.present.network import KIND_STYLES, KINDS, MODALITIES, Network, extract_network
 from histgraph.present.timeline import extract_timeline
 from histgraph.web.client_input import web_iri, whole_number
 from histgraph.web.context import get_context
@@ -35,7 +35,7 @@ DOWNLOADS = {
 MAX_DEPTH = 3
 
 
-def _network():  # type: ignore[no-untyped-def]
+def _network() -> Network:
     context = get_context()
     return context.cached("views-network", lambda: extract_network(context.store))
 
@@ -55,7 +55,7 @@ def _downloads() -> list[tuple[str, str]]:
 
 
 @blueprint.route("/network")
-def network():  # type: ignore[no-untyped-def]
+def network() -> str:
     """The network page: the whole graph, or one entity's neighbourhood with ``?focus=IRI``."""
     focus = _focus_iri()
     if focus is None:
@@ -77,7 +77,7 @@ def network():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/network.json")
-def network_json():  # type: ignore[no-untyped-def]
+def network_json() -> Response:
     """Nodes and edges as JSON (``?focus=IRI&depth=1`` for one entity's neighbourhood)."""
     context = get_context()
     graph = _network()
@@ -102,7 +102,7 @@ def _timeline_json() -> dict:
 
 
 @blueprint.route("/timeline")
-def timeline():  # type: ignore[no-untyped-def]
+def timeline() -> str:
     """The timeline page: reported events, the plan, and the record of other sources."""
     data = _timeline_json()
     return render_template(
@@ -114,7 +114,7 @@ def timeline():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/timeline.json")
-def timeline_json():  # type: ignore[no-untyped-def]
+def timeline_json() -> Response:
     """The timeline's rows, dated items, undated notes and consistency flags as JSON."""
     return jsonify(_timeline_json())
 
@@ -126,7 +126,7 @@ def _map_json() -> dict:
 
 
 @blueprint.route("/map", endpoint="map")
-def map_page():  # type: ignore[no-untyped-def]
+def map_page() -> str:
     """Places whose reviewed Wikidata match has coordinates in the enrichment snapshot."""
     data = _map_json()
     return render_template(
@@ -138,13 +138,13 @@ def map_page():  # type: ignore[no-untyped-def]
 
 
 @blueprint.route("/map.json", endpoint="map_json")
-def map_json_view():  # type: ignore[no-untyped-def]
+def map_json_view() -> Response:
     """The map's points as JSON."""
     return jsonify(_map_json())
 
 
 @blueprint.route("/exports/<name>")
-def download(name: str):  # type: ignore[no-untyped-def]
+def download(name: str) -> Response:
     """One export as a download (the same bytes as ``histgraph export``)."""
     fmt = DOWNLOADS.get(name)
     if fmt is None:
