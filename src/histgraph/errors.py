@@ -25,7 +25,7 @@ class InputError(HistgraphError):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
         # Raised in build worker processes and pickled back: rebuild from the parts.
         return (type(self), (self.path, self.detail, self.line))
 

@@ -19,13 +19,14 @@ are the same as with the whole text normalised at once.
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal
 
 #: Characters normalised at a time: long enough for any real name, short enough
 #: that the quadratic sort inside one slice is cheap.
 SLICE = 256
 
 
-def _normalize(form: str, text: str) -> str:
+def _normalize(form: Literal["NFC", "NFD", "NFKC", "NFKD"], text: str) -> str:
     if len(text) <= SLICE:
         return unicodedata.normalize(form, text)
     return "".join(unicodedata.normalize(form, text[i : i + SLICE]) for i in range(0, len(text), SLICE))
