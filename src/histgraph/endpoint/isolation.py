@@ -85,7 +85,7 @@ def store_source(path: Path | None, native: ox.Store) -> tuple[str, str | bytes]
     """How a query process gets the data: the store folder, or an N-Quads dump of an in-memory store."""
     if path is not None:
         return ("path", str(path))
-    return ("nquads", native.dump(format=ox.RdfFormat.N_QUADS))
+    return ("nquads", native.dump(format=ox.RdfFormat.N_QUADS) or b"")
 
 
 #: A source with no data: a process that only checks queries with the engine's parser.

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pyoxigraph import NamedNode
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -174,7 +174,9 @@ def load_queries(folder: Path) -> Mapping[str, NamedQuery]:
     return MappingProxyType({q.name: q for q in map(parse_query_file, sorted(folder.glob("*.rq")))})
 
 
-def run_query(store: Store, query: NamedQuery, values: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run_query(
+    store: Store, query: NamedQuery, values: Mapping[str, str] | None = None
+) -> SelectResult | bool | Graph:
     """Run a named query with validated ``values``; SELECT gives a SelectResult."""
     bindings = query.bindings(values or {})
     if query.kind == "ASK":

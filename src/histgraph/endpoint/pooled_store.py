@@ -54,5 +54,5 @@ class PooledStore:
         body = self._answer(query, bindings, "CONSTRUCT", "ntriples").body
         graph = Graph()
         for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph

@@ -22,7 +22,7 @@ That lexical pass is the early, cheap line with good messages. It is not the
 one SERVICE rests on: a tokenizer can disagree with the engine's grammar, so
 the query process also asks the engine's own parser where SERVICE is a keyword
 (:func:`engine_service_positions`), and it runs under a filter that forbids it
-any network connection (:mod:`histgraph.sandbox`). ``FROM`` needs no check:
+any network connection (:mod:`histgraph.endpoint.sandbox`). ``FROM`` needs no check:
 the engines used never dereference it (pyoxigraph reads only its own graphs),
 which the test-suite verifies.
 """
@@ -293,7 +293,8 @@ def check_query(
                 "setting federation_allowlist"
             )
         services.append(iri)
-    from_graphs, from_named = [], []
+    from_graphs: list[str] = []
+    from_named: list[str] = []
     for k, word in words:
         if word == "FROM":
             iri = _iri_after(toks, k, prefixes, "NAMED")
