@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from histgraph.atomic_files import write_atomically
 from histgraph.build import anchors as anchoring
 from histgraph.build.declarations import Declarations, declaring_file
 from histgraph.build.input_files import RDF_FORMATS, document_files, open_input, shared_files
@@ -104,7 +104,7 @@ class PartMeta:
 def plan_parts(data_dir: Path, ontology_dir: Path | None) -> list[PartSpec]:
     """The parts of a project, shared part first, then documents by id.
 
-    Only the files :mod:`histgraph.input_files` allows are listed; a link, a
+    Only the files :mod:`histgraph.build.input_files` allows are listed; a link, a
     FIFO or an undeclared file in a document folder raises :class:`InputError`.
     """
     if not data_dir.is_dir():
@@ -173,18 +173,7 @@ def _write_atomic(path: Path, payload: bytes) -> None:
     if path.is_file():
         return  # content-addressed (or keyed by input): the same name holds the same bytes
     # Readable by a server running as another user; not writable: builds hard-link these files.
-    _replace_atomically(path, payload, mode=0o444)
-
-
-def _replace_atomically(path: Path, payload: bytes, mode: int | None = None) -> None:
-    """Write ``payload`` to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    if mode is not None:
-        os.fchmod(fd, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, path)
+    write_atomically(path, payload, mode=0o444)
 
 
 def code_digest() -> str:
@@ -232,7 +221,7 @@ class FileDigests:
 
     def save(self) -> None:
         if self.changed:
-            _replace_atomically(self.path, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
+            write_atomically(self.path, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
 
 
 def input_digest(spec: PartSpec, files: FileDigests, base_iri: str, code: str) -> str:

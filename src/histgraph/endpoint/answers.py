@@ -15,8 +15,6 @@ in Turtle and TriG.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -24,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from histgraph.bounded_cache import BoundedCache
 from histgraph.endpoint.formats import BY_NAME
 from histgraph.errors import HistgraphError
 
@@ -76,40 +75,15 @@ class Answer:
     rows: int = 0
 
 
-class AnswerCache:
+def answer_cache(max_bytes: int) -> BoundedCache[str, Answer]:
     """Answers by ETag, least recently used first out, within a byte budget.
 
     The data a server answers from never changes while it runs (a new build is a
     new server), so an answer is valid as long as its ETag, which includes the
-    build id: a repeated query costs no query process at all.
+    build id: a repeated query costs no query process at all. An answer taking
+    more than a tenth of the budget is not kept.
     """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._size = 0
-        self._entries: OrderedDict[str, Answer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Answer | None:
-        """The cached answer for ``key``, if any."""
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: str, answer: Answer) -> None:
-        """Keep ``answer`` unless it alone takes more than a tenth of the budget."""
-        if len(answer.body) * 10 > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = answer
-            self._size += len(answer.body)
-            while self._size > self.max_bytes:
-                _, old = self._entries.popitem(last=False)
-                self._size -= len(old.body)
+    return BoundedCache(max_bytes, size_of=lambda answer: len(answer.body), largest=max_bytes // 10)
 
 
 def run(store: ox.Store, job: QueryJob) -> Answer:
@@ -291,6 +265,6 @@ def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) 
     return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
 
 __all__ = [
-    "Answer", "AnswerCache", "BackendFailed", "QueryJob", "QueryTimeout", "run", "write",
+    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "answer_cache", "run", "write",
     "write_boolean", "write_select", "write_table",
 ]

@@ -10,10 +10,9 @@ and every restart reuses it.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
+from histgraph.atomic_files import write_atomically
 from histgraph.errors import HistgraphError
 
 ONTOLOGY_FILE = "hg.ttl"
@@ -53,10 +52,5 @@ def documentation(ontology_dir: Path, cache_dir: Path) -> str:
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
     html = render(path)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name and renamed, so a reader never sees half a file.
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".ontology-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(html)
-    os.replace(tmp, cached)
+    write_atomically(cached, html)  # another worker may be reading it
     return html

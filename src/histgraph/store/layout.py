@@ -14,11 +14,11 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from histgraph.atomic_files import replacing
 from histgraph.config import Settings
 
 DUMP_DIR = "dump"
@@ -147,11 +147,8 @@ def read_quads(folder: Path) -> list[ox.Quad]:
 
 def write_dump(folder: Path, suffix: str, target: Path) -> Path:
     """Write the build's dataset as one file at ``target`` (renamed into place when complete)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".dump-")
-    with os.fdopen(fd, "wb") as handle, open_dump(folder, suffix) as stream:
+    with replacing(target) as handle, open_dump(folder, suffix) as stream:
         shutil.copyfileobj(stream, handle, 1 << 20)
-    os.replace(tmp, target)
     return target
 
 

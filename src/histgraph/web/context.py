@@ -12,11 +12,17 @@ from typing import Any, TypeVar
 
 from flask import current_app
 
+from histgraph.bounded_cache import BoundedCache
 from histgraph.config import Settings
 from histgraph.endpoint.named_queries import NamedQuery, load_queries
 from histgraph.store import Store, open_store
 
 T = TypeVar("T")
+
+#: Values kept per build and worker. A few names are fixed (labels, counts, the
+#: network…); the rest are per document, so the bound is what keeps a worker's
+#: memory flat on an archive of many documents.
+PER_BUILD_ENTRIES = 256
 
 
 @dataclass
@@ -26,7 +32,7 @@ class HistgraphContext:
     settings: Settings
     store: Store
     queries: Mapping[str, NamedQuery]
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: BoundedCache[str, Any] = field(default_factory=lambda: BoundedCache(PER_BUILD_ENTRIES))
     #: The data version the cache holds values of.
     cache_version: str | None = None
 
@@ -46,10 +52,7 @@ class HistgraphContext:
         if version != self.cache_version:
             self.cache.clear()
             self.cache_version = version
-        full = f"{version}:{key}"
-        if full not in self.cache:
-            self.cache[full] = make()
-        value: T = self.cache[full]
+        value: T = self.cache.get_or_make(f"{version}:{key}", make)
         return value
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from rdflib import Graph
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
+from histgraph.atomic_files import write_atomically
 from histgraph.present import ontology_docs
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import STATE, read_quads, write_dump
@@ -58,7 +57,7 @@ def _void() -> Graph:
 @blueprint.route("/.well-known/void")
 def void() -> Response:
     """The VoID and DCAT description, in the RDF format the client asks for (Turtle by default)."""
-    chosen = rep.choose(request.headers.get("Accept"))
+    chosen = rep.choose(request.accept_mimetypes)
     # A browser (HTML preferred) gets Turtle too: the description is data, not a page.
     fmt = rep.rdf_format("turtle" if chosen in (None, rep.HTML) else chosen)
     response = make_response(rep.serialize(_void(), fmt))
@@ -70,11 +69,7 @@ def void() -> Response:
 def _write_once(path: Path, make: Callable[[], bytes]) -> Path:
     """Write ``make()`` to ``path`` unless it is there; renamed into place, never half-written."""
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dump-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(make())
-        os.replace(tmp, path)
+        write_atomically(path, make())
     return path
 
 
@@ -117,7 +112,7 @@ def dump(name: str) -> Response:
 @blueprint.route("/ontology")
 def ontology() -> ResponseReturnValue:
     """The ontology as documentation (pyLODE) for browsers, as Turtle for programs."""
-    if rep.choose(request.headers.get("Accept")) not in (None, rep.HTML):
+    if rep.choose(request.accept_mimetypes) not in (None, rep.HTML):
         return redirect(url_for("dataset.ontology_turtle"), 303)
     settings = get_context().settings
     html = ontology_docs.documentation(settings.ontology_dir, settings.builds_root / "cache")

@@ -9,15 +9,22 @@ docs/publishing.md for why this is not a 303 redirect.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 
+from histgraph.bounded_cache import BoundedCache
 from histgraph.present.annotated_text import FILTERS, annotated_text, entity_passages
-from histgraph.present.cite import citation
-from histgraph.present.entity import INCOMING_LIMIT, concise_description, describe, exists
+from histgraph.present.cite import Citation, citation
+from histgraph.present.entity import (
+    INCOMING_LIMIT,
+    EntityView,
+    concise_description,
+    describe,
+    exists,
+)
 from histgraph.store import UNVERSIONED
 from histgraph.web import representations as rep
 from histgraph.web.client_input import char_range, choices, minted_iri, whole_number
@@ -25,6 +32,7 @@ from histgraph.web.context import get_context
 from histgraph.web.page_data import base_iri, labels, script_json
 
 blueprint = Blueprint("entities", __name__)
+T = TypeVar("T")
 
 #: Items shown per long list (events, passages, citations, each relation group); the
 #: rest is one "next" link away. A page's size does not grow with the archive: at
@@ -47,7 +55,7 @@ def _split(kind: str, name: str) -> tuple[str, str | None]:
 
 
 @blueprint.route("/id/<kind>/<path:name>")
-def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
+def entity(kind: str, name: str) -> Response:
     """The page or the RDF of ``<base>id/<kind>/<name>``."""
     context = get_context()
     slug, suffix = _split(kind, name)
@@ -61,10 +69,11 @@ def entity(kind: str, name: str):  # type: ignore[no-untyped-def]
     path = f"/id/{kind}/{slug}"
     # Read for every representation: a malformed one is a mistake whatever is served.
     options = PageOptions.from_request()
+    served: str | None
     if suffix:
         served, negotiated = rep.SUFFIXES[suffix], False
     else:
-        served, negotiated = rep.choose(request.headers.get("Accept")), True
+        served, negotiated = rep.choose(request.accept_mimetypes), True
         if served is None:
             offered = ", ".join(["text/html"] + [f.media_type for f in rep.rdf_formats()])
             abort(406, description=f"This resource is offered as {offered}.")
@@ -89,7 +98,7 @@ def _exists(iri: str) -> bool:
     return _rendered(("exists", iri), lambda: exists(get_context().store, iri))
 
 
-def _rendered(key: tuple[str, str], render):  # type: ignore[no-untyped-def]
+def _rendered(key: tuple[str, str], render: Callable[[], T]) -> T:
     """A page rendered once per build: the data only changes at a build.
 
     Bounded (least recently used out first) so that a crawler walking every
@@ -102,27 +111,9 @@ def _rendered(key: tuple[str, str], render):  # type: ignore[no-untyped-def]
         return render()
     # Keyed by the store's version: a marked remote store's version changes with
     # each publish (checked every `remote_version_poll` s), so the cache starts over.
-    pages = context.cached("entity-pages", lambda: PageCache(PAGE_CACHE_ENTRIES))
-    return pages.get(key, render)
-
-
-class PageCache:
-    """A small least-recently-used cache of rendered pages, one per build and worker."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, str], object] = OrderedDict()
-
-    def get(self, key: tuple[str, str], render):  # type: ignore[no-untyped-def]
-        """The cached value of ``key``, rendered with ``render()`` the first time."""
-        if key in self.entries:
-            self.entries.move_to_end(key)
-            return self.entries[key]
-        value = render()
-        self.entries[key] = value
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-        return value
+    pages: BoundedCache[tuple[str, str], object] = context.cached(
+        "entity-pages", lambda: BoundedCache(PAGE_CACHE_ENTRIES))
+    return cast(T, pages.get_or_make(key, render))
 
 
 @dataclass(frozen=True)
@@ -144,7 +135,7 @@ class Window:
         """How many pages the list has (at least one)."""
         return max(1, -(-self.total // self.size))
 
-    def of(self, items: Sequence):  # type: ignore[no-untyped-def, type-arg]
+    def of(self, items: Sequence[T]) -> Sequence[T]:
         """The items of this page."""
         return items[self.first : self.first + self.size]
 
@@ -187,7 +178,7 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
     documents = sorted({p.document.iri for p in passages if p.document and p.document.iri})
     if kind == "document":
         documents = [iri]
-    extra = {}
+    extra: dict[str, object] = {}
     if kind == "document":
         extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
             context.store, iri, index, base))
@@ -218,13 +209,13 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
     )
 
 
-def _schema_org(view, citations) -> dict:  # type: ignore[no-untyped-def]
+def _schema_org(view: EntityView, citations: list[Citation]) -> dict[str, object]:
     """schema.org JSON-LD for search engines; plans and options are never typed as events."""
     kind = view.kind or ""
     schema_type = SCHEMA_TYPES.get(kind, "Thing")
     if kind == "event" and view.modality == "reported":
         schema_type = "Event"
-    data: dict = {"@context": "https://schema.org", "@type": schema_type, "@id": view.iri,
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": schema_type, "@id": view.iri,
                   "name": view.label}
     if view.description:
         data["description"] = view.description

@@ -1,8 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, read-only and time-limited.
 
-The handler parses the protocol request, runs :func:`histgraph.safety.check_query`,
-and hands a :class:`~histgraph.answers.QueryJob` to the app's executor: a
-:class:`~histgraph.isolation.QueryPool` for the embedded store, or the
+The handler parses the protocol request, runs :func:`histgraph.endpoint.safety.check_query`,
+and hands a :class:`~histgraph.endpoint.answers.QueryJob` to the app's executor: a
+:class:`~histgraph.endpoint.isolation.QueryPool` for the embedded store, or the
 :class:`~histgraph.store.RemoteStore` itself. Browsers asking for ``/sparql``
 with no query get the query editor; programs get the Service Description.
 :func:`answer` is shared with the named-query API so both answer alike.
@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from werkzeug.exceptions import (
@@ -36,6 +38,7 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
+from histgraph.bounded_cache import BoundedCache
 from histgraph.config import Settings
 from histgraph.endpoint.admission import (
     AdmissionRefused,
@@ -44,7 +47,7 @@ from histgraph.endpoint.admission import (
     slot_count,
     static_cost,
 )
-from histgraph.endpoint.answers import Answer, AnswerCache, BackendFailed, QueryJob, QueryTimeout
+from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, answer_cache
 from histgraph.endpoint.budget import ClientBudget
 from histgraph.endpoint.formats import (
     GRAPH,
@@ -53,7 +56,6 @@ from histgraph.endpoint.formats import (
     by_name,
     formats_for,
     media_types,
-    negotiate,
 )
 from histgraph.endpoint.forward import RemoteExecutor
 from histgraph.endpoint.isolation import (
@@ -67,16 +69,15 @@ from histgraph.endpoint.isolation import (
 from histgraph.endpoint.pooled_store import PooledStore
 from histgraph.endpoint.safety import CheckedQuery, QueryRejected, check_query, mentions_service
 from histgraph.errors import HistgraphError
-from histgraph.store import UNVERSIONED, EmbeddedStore
+from histgraph.store import UNVERSIONED, EmbeddedStore, RemoteStore
 from histgraph.web.context import HistgraphContext, get_context
-from histgraph.web.errors import wants_html
+from histgraph.web.negotiation import negotiate, wants_html
 
 blueprint = Blueprint("sparql", __name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 READ_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
-EXPOSED_HEADERS = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows"
 
 
 class Executor(Protocol):
@@ -86,7 +87,7 @@ class Executor(Protocol):
 
 
 @blueprint.record_once
-def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
+def _make_executor(state: BlueprintSetupState) -> None:
     """One executor per app; query processes start lazily in each web worker."""
     context: HistgraphContext = state.app.extensions["histgraph"]
     settings = context.settings
@@ -96,18 +97,21 @@ def _make_executor(state) -> None:  # type: ignore[no-untyped-def]
     checker = None
     if isinstance(store, EmbeddedStore):
         source = store_source(store.path, store.native)
-        executor: Executor = QueryPool(source, settings.query_processes, options, slots)
+        pool = QueryPool(source, settings.query_processes, options, slots)
+        executor: Executor = pool
         # Pages read through the same processes: time-limited, and never blocking the worker.
-        context.store = PooledStore(executor, store.version, settings.query_timeout)
+        context.store = PooledStore(pool, store.version, settings.query_timeout)
+    elif isinstance(store, RemoteStore):
+        executor = RemoteExecutor(store.query_url, store.timeout)
     else:
-        executor = RemoteExecutor(store.query_url, store.timeout)  # type: ignore[attr-defined]
+        raise TypeError(f"no way to run /sparql queries on a {type(store).__name__}")
     if not isinstance(executor, QueryPool) or not options.sandbox:
         # What runs outside the sandbox (a remote store, allow-listed federation) is
         # checked first by the engine's own parser in a sandboxed process holding no data.
         checker = QueryPool(EMPTY_SOURCE, 1, dataclasses.replace(options, sandbox=True))
     state.app.extensions["histgraph.executor"] = executor
     state.app.extensions["histgraph.checker"] = checker
-    state.app.extensions["histgraph.answers"] = AnswerCache(context.settings.answer_cache_bytes)
+    state.app.extensions["histgraph.answers"] = answer_cache(context.settings.answer_cache_bytes)
     state.app.extensions["histgraph.gate"] = Gate.create(context.settings, state.app)
 
 
@@ -159,24 +163,6 @@ def process_options(settings: Settings) -> ProcessOptions:
 def get_executor() -> Executor:
     """The executor of the app handling the current request."""
     return current_app.extensions["histgraph.executor"]
-
-
-@blueprint.after_request
-def cors(response: Response) -> Response:
-    """Anyone may read: allow cross-origin GET and POST, and expose our headers."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    return response
-
-
-def preflight() -> Response:
-    """Answer a CORS preflight for a read (a POST with a SPARQL body triggers one)."""
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    response.headers["Allow"] = ", ".join(READ_METHODS)
-    return response
 
 
 def _refuse_update() -> None:
@@ -246,7 +232,7 @@ def choose_format(kinds: str) -> Format:
             offered = ", ".join(f.name for f in formats_for(kinds))
             abort(400, description=f"unknown format {name!r} for this answer; one of: {offered}")
         return chosen
-    chosen = negotiate(request.headers.get("Accept"), kinds)
+    chosen = negotiate(request.accept_mimetypes, kinds)
     if chosen is None:
         abort(
             406,
@@ -256,7 +242,7 @@ def choose_format(kinds: str) -> Format:
     return chosen
 
 
-def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = ()) -> Response:  # type: ignore[assignment]
+def answer(checked: CheckedQuery, defaults: Sequence[str] = (), named: Sequence[str] = ()) -> Response:
     """Run a checked query and make the response: negotiated, capped, cacheable, CORS."""
     context = get_context()
     settings = context.settings
@@ -284,7 +270,7 @@ def answer(checked: CheckedQuery, defaults: list[str] = (), named: list[str] = (
     etag = _etag(context, job)
     if etag and request.method in {"GET", "HEAD"} and etag in request.if_none_match:
         return _with_cache_headers(Response(status=304), etag)
-    cache: AnswerCache = current_app.extensions["histgraph.answers"]
+    cache: BoundedCache[str, Answer] = current_app.extensions["histgraph.answers"]
     result = cache.get(etag) if etag else None
     try:
         if result is None:
@@ -322,7 +308,7 @@ def query_base(settings: Settings) -> str:
     return base if _SAFE_BASE.fullmatch(base) else settings.base_iri
 
 
-def graph_iris(values: list[str] | tuple[str, ...], base: str, parameter: str) -> tuple[str, ...]:
+def graph_iris(values: Sequence[str], base: str, parameter: str) -> tuple[str, ...]:
     """The protocol's graph IRIs, relative ones resolved against ``base``; 400 for one that is no IRI."""
     resolved = []
     for value in values:
@@ -357,7 +343,7 @@ def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | Non
     """Run ``job`` in its lane; one that ran slow or was stopped is remembered (normalized) as slow.
 
     With query processes, every query starts in the fast lane and moves to the
-    slow lane only by its measured run time (see :mod:`histgraph.isolation`);
+    slow lane only by its measured run time (see :mod:`histgraph.endpoint.isolation`);
     queries that ran fast before get a free process first, and the lexical cost
     (``expensive``) only sends a query to the slow lane at once. A remote store
     has no lanes: an expensive query holds a slot while it runs. Waiting for a
@@ -433,16 +419,18 @@ def _with_cache_headers(response: Response, etag: str | None) -> Response:
 
 
 @blueprint.route("/sparql", methods=READ_METHODS)
-def endpoint():  # type: ignore[no-untyped-def]
+def endpoint() -> ResponseReturnValue:
     """The SPARQL 1.1 Protocol: query by GET, by form POST or by a sparql-query POST."""
-    if request.method == "OPTIONS":
-        return preflight()
     text, defaults, named = _read_request(get_context().settings.max_request_bytes)
     if text is None:
         if request.method == "POST":
             abort(400, description="no query: send query=… or a body of type application/sparql-query")
-        if wants_html() and "editor.index" in current_app.view_functions:
-            return current_app.view_functions["editor.index"]()
+        # The editor only for a client that prefers a page to the description's RDF
+        # (rdflib's parse() sends "text/turtle, */*;q=0.1": it gets Turtle).
+        if wants_html(GRAPH) and "editor.index" in current_app.view_functions:
+            # Called the way Flask calls a view (a route's function may be async).
+            editor = current_app.ensure_sync(current_app.view_functions["editor.index"])
+            return editor()
         return service_description()
     return answer(check(text), defaults, named)
 

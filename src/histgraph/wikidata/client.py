@@ -16,9 +16,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import os
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -32,6 +30,7 @@ from typing import Any
 from rdflib.term import Node
 
 from histgraph import __version__
+from histgraph.atomic_files import write_atomically
 from histgraph.errors import HistgraphError
 from histgraph.store import term_from_json, to_oxigraph
 
@@ -304,23 +303,6 @@ class WikidataClient:
                 "Nothing was written."
             )
         return exc
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``.
-
-    Readers see the old file or the new one, never half of one.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as output:
-            output.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def chunks(items: Iterable[Node], size: int) -> list[list[Node]]:

@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from histgraph.atomic_files import write_atomically
 from histgraph.config import Settings
 from histgraph.store import Store
 from histgraph.wikidata.candidates import details, search
-from histgraph.wikidata.client import WikidataClient, load_query, write_atomically
+from histgraph.wikidata.client import WikidataClient, load_query
 from histgraph.wikidata.local import (
     LocalEntity,
     Period,

@@ -30,9 +30,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from histgraph.atomic_files import write_atomically
 from histgraph.errors import HistgraphError
 from histgraph.vocab import PREFIXES
-from histgraph.wikidata.client import write_atomically
 from histgraph.wikidata.local import WD, LocalEntity, Period
 from histgraph.wikidata.scoring import Scored
 from histgraph.wikidata.trig import iri, prefixed, text, typed

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from histgraph.atomic_files import write_atomically
 from histgraph.config import DEFAULT_BASE_IRI
 from histgraph.vocab import PREFIXES
-from histgraph.wikidata.client import write_atomically
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Prefixes for our files: the project's, plus Wikidata's and GeoSPARQL's for snapshots.
