@@ -12,13 +12,17 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from histgraph import __version__
 from histgraph.config import Settings, load_settings
 from histgraph.errors import HistgraphError
+
+if TYPE_CHECKING:
+    # What click.progressbar returns; click names it only in a private module.
+    from click._termui_impl import ProgressBar
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -100,7 +104,7 @@ class _StageBars:
     """A progress bar per stage of a long job, on standard error."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def stage(self, label: str, total: int) -> None:
         self.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from histgraph.cli import _settings, handle_errors
+from histgraph.config import Settings
 from histgraph.errors import HistgraphError
 from histgraph.present.export import FORMATS
 
@@ -70,7 +71,7 @@ def command(ctx: click.Context, fmt: str, output: str | None) -> None:
     click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
 
 
-def _export_dataset(settings, suffix: str, output: str | None) -> None:  # type: ignore[no-untyped-def]
+def _export_dataset(settings: Settings, suffix: str, output: str | None) -> None:
     """Write the current build's whole dataset as one N-Quads or TriG file (or to standard output)."""
     import shutil
 
