@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from histgraph.endpoint.formats import DATASET, FORMATS, GRAPH, RESULTS, by_name, negotiate
+from histgraph.endpoint.formats import DATASET, FORMATS, GRAPH, PAGE, RESULTS, by_name
+from histgraph.web.negotiation import negotiate
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,22 @@ def test_negotiate(accept: str | None, kinds: str, expected: str | None) -> None
     """Protects Accept parsing: q-values, wildcards, aliases, q=0 refusals and junk."""
     chosen = negotiate(accept, kinds)
     assert (chosen.name if chosen else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("*/*", "html"),
+        ("text/turtle, */*;q=0.1", "turtle"),
+        ("text/html;q=0.5, text/turtle", "turtle"),
+        ("application/xhtml+xml", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+    ],
+)
+def test_page_or_data_ties_go_to_the_table_order(accept: str, expected: str) -> None:
+    """Protects pages beside data: a page wins only ties (it is listed first), a preferred RDF type wins."""
+    chosen = negotiate(accept, (PAGE, GRAPH))
+    assert chosen is not None and chosen.name == expected
 
 
 def test_by_name_accepts_names_extensions_and_types() -> None:

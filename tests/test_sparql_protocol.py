@@ -198,6 +198,20 @@ def test_browser_without_query_gets_editor(client: FlaskClient) -> None:
     assert b'id="yasgui"' in response.data
 
 
+def test_rdflib_parse_of_the_endpoint_gets_the_service_description(client: FlaskClient) -> None:
+    """Regression (#16): rdflib's ``Graph().parse(endpoint, format="turtle")`` gets Turtle, not the editor.
+
+    It sends ``text/turtle, application/x-turtle, */*;q=0.1``; only a client that
+    prefers text/html gets the editor page.
+    """
+    response = client.get("/sparql", headers={"Accept": "text/turtle, application/x-turtle, */*;q=0.1"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.data, format="turtle")
+    service = graph.value(predicate=RDF.type, object=SD.Service)
+    assert service is not None
+    assert graph.value(service, SD.endpoint) == URIRef("http://localhost/sparql")
+
+
 def test_syntax_error_is_400_with_position(client: FlaskClient) -> None:
     """Protects a helpful 400: the message says where the syntax error is."""
     response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE {\n ?s ?p ?o .\n FILTER(?o = ) }"})

@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from histgraph.endpoint.admission import static_cost
-from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for, negotiate
+from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for
 from histgraph.endpoint.named_queries import Param
 from histgraph.endpoint.safety import QueryRejected, check_query
 from histgraph.errors import QueryError
 from histgraph.store import bind_values
+from histgraph.web.negotiation import negotiate
 
 LIMITS = {"max_bytes": 100_000, "max_depth": 64}
 ECHO = "SELECT ?value WHERE { }"

@@ -1,17 +1,18 @@
-"""The one table of result and RDF formats, and content negotiation over it.
+"""The one table of result and RDF formats (and the HTML page beside them).
 
-Every media type histgraph serves is listed once in :data:`FORMATS`, with its
-short name (for ``?format=`` links and file extensions), the kind of answer it
-can carry, and the pyoxigraph format that writes it. :func:`negotiate` picks a
-format from an ``Accept`` header; the SPARQL endpoint, the named-query API and
-the entity pages all use it, so they agree on every type.
+Every media type histgraph serves is listed once: the data formats in
+:data:`FORMATS`, with their short name (for ``?format=`` links and file
+extensions), the kind of answer they can carry, and the pyoxigraph format that
+writes them; :data:`HTML` for pages. The order is the server's preference.
+Content negotiation over this table is :func:`histgraph.web.negotiation.negotiate`
+(the web layer's, as it reads HTTP headers); the SPARQL endpoint, the
+named-query API, entity pages and error pages all use it, so they agree on
+every type.
 
->>> negotiate("text/turtle;q=0.9, application/ld+json", GRAPH).name
-'jsonld'
->>> negotiate("*/*", RESULTS).name
-'json'
->>> negotiate("image/png", RESULTS) is None
-True
+>>> by_name("ttl", GRAPH).media_type
+'text/turtle'
+>>> [f.name for f in formats_for((PAGE, GRAPH))][:3]
+['html', 'turtle', 'trig']
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 #: Kinds of answer: SELECT/ASK results, a graph (CONSTRUCT/DESCRIBE, an entity),
-#: or a dataset (quads in named graphs).
+#: or a dataset (quads in named graphs); and a page (HTML, for people).
 RESULTS = "results"
 GRAPH = "graph"
 DATASET = "dataset"
+PAGE = "page"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ FORMATS: tuple[Format, ...] = (
 
 BY_NAME = {f.name: f for f in FORMATS}
 
+#: A page for people. Listed before the data formats: where a page is offered,
+#: it wins ties (``*/*``), so a browser or a bare ``curl`` gets something to read.
+HTML = Format("html", "text/html", frozenset({PAGE}), "html", ("application/xhtml+xml",))
+
 _OXIGRAPH: dict[str, ox.QueryResultsFormat | ox.RdfFormat] = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -94,7 +100,7 @@ _OXIGRAPH: dict[str, ox.QueryResultsFormat | ox.RdfFormat] = {
 def formats_for(kinds: str | Iterable[str]) -> tuple[Format, ...]:
     """The formats that can carry any of ``kinds``, in table order."""
     wanted = {kinds} if isinstance(kinds, str) else set(kinds)
-    return tuple(f for f in FORMATS if f.kinds & wanted)
+    return tuple(f for f in (HTML, *FORMATS) if f.kinds & wanted)
 
 
 def by_name(name: str, kinds: str | Iterable[str]) -> Format | None:
@@ -104,65 +110,6 @@ def by_name(name: str, kinds: str | Iterable[str]) -> Format | None:
         if candidate.name == name or candidate.extension == name or candidate.accepts(name):
             return candidate
     return None
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``(media range, q)`` pairs of an Accept header, ignoring malformed parts.
-
-    >>> parse_accept("text/html;q=0.5, */*;q=0.1, application/json")
-    [('text/html', 0.5), ('*/*', 0.1), ('application/json', 1.0)]
-    """
-    ranges = []
-    for part in (header or "").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        media = media.lower()
-        if "/" not in media:
-            continue
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media, quality))
-    return ranges
-
-
-def _match(format_: Format, media_range: str) -> int:
-    """How specifically ``media_range`` names ``format_``: 3 exact, 2 type/*, 1 */*, 0 not."""
-    if format_.accepts(media_range):
-        return 3
-    if media_range == "*/*":
-        return 1
-    major, _, minor = media_range.partition("/")
-    if minor == "*" and format_.media_type.startswith(major + "/"):
-        return 2
-    return 0
-
-
-def negotiate(accept: str | None, kinds: str | Iterable[str]) -> Format | None:
-    """The best format for ``accept`` among those carrying ``kinds``; None if none is acceptable.
-
-    The quality of a format is that of the most specific range naming it (so
-    ``*/*;q=0.1, text/csv`` prefers CSV); ties go to the table order. An empty
-    or missing header accepts anything.
-    """
-    candidates = formats_for(kinds)
-    ranges = parse_accept(accept) or [("*/*", 1.0)]
-    best: tuple[float, int, int] = (0.0, 0, 0)
-    chosen = None
-    for order, candidate in enumerate(candidates):
-        specificity, quality = 0, 0.0
-        for media_range, q in ranges:
-            level = _match(candidate, media_range)
-            if level > specificity or (level == specificity and level and q > quality):
-                specificity, quality = level, q
-        score = (quality, specificity, -order)
-        if quality > 0 and score > best:
-            best, chosen = score, candidate
-    return chosen
 
 
 def media_types(kinds: str | Iterable[str]) -> list[str]:
@@ -175,11 +122,11 @@ __all__ = [
     "DATASET",
     "FORMATS",
     "GRAPH",
+    "HTML",
+    "PAGE",
     "RESULTS",
     "Format",
     "by_name",
     "formats_for",
     "media_types",
-    "negotiate",
-    "parse_accept",
 ]

@@ -7,12 +7,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from histgraph.endpoint.answers import BackendFailed, QueryTimeout
 from histgraph.endpoint.isolation import PoolBusy
-
-
-def wants_html() -> bool:
-    """True when the client prefers HTML over JSON and RDF (a browser)."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+from histgraph.web.negotiation import wants_html
 
 
 def _page(code: int, title: str, message: str):  # type: ignore[no-untyped-def]

@@ -18,8 +18,8 @@ from histgraph.endpoint.named_queries import NamedQuery, get_query
 from histgraph.errors import QueryError, quoted
 from histgraph.store import bind_values
 from histgraph.web.context import get_context
-from histgraph.web.errors import wants_html
-from histgraph.web.sparql import answer, check, preflight
+from histgraph.web.negotiation import wants_html
+from histgraph.web.sparql import answer, check
 
 blueprint = Blueprint("queries_api", __name__)
 
@@ -61,14 +61,6 @@ def describe(query: NamedQuery) -> dict[str, object]:
     }
 
 
-@blueprint.after_request
-def cors(response: Response) -> Response:
-    """The API is public and read-only: allow cross-origin reads."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows"
-    return response
-
-
 @blueprint.route("/queries")
 def index() -> ResponseReturnValue:
     """Every named query with its summary and parameters (HTML to browsers, else JSON)."""
@@ -86,8 +78,6 @@ def index() -> ResponseReturnValue:
 @blueprint.route("/queries/<name>", methods=["GET", "HEAD", "OPTIONS"])
 def run(name: str) -> Response:
     """Run the named query NAME with the request's parameters, answered like /sparql."""
-    if request.method == "OPTIONS":
-        return preflight()
     try:
         query = get_query(get_context().queries, name)
     except QueryError as exc:

@@ -64,20 +64,9 @@ def _json(data: Any, status: int = 200) -> Response:
     return Response(body, status, mimetype="application/json")
 
 
-@blueprint.after_request
-def cors(response: Response) -> Response:
-    """OpenRefine calls from its own origin: allow cross-origin GET and POST."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-    return response
-
-
 @blueprint.route("", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
     """The manifest, or the answers to ``queries`` (a JSON object of named queries)."""
-    if request.method == "OPTIONS":
-        return Response(status=204)
     raw = request.values.get("queries")
     if raw is None:
         return _json(service.manifest(get_context().settings.base_iri, request.host_url))

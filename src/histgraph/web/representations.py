@@ -1,8 +1,9 @@
 """One IRI, many representations: HTML or RDF by Accept or by suffix, with the headers.
 
-The RDF formats, their media types and Accept parsing come from
-:mod:`histgraph.formats` (one table for the whole project); this module adds
-HTML to the choice and writes ``Vary``, ``Link: rel="alternate"`` and
+The formats and their media types come from :mod:`histgraph.endpoint.formats`
+(one table for the whole project, HTML included) and the choice from
+:func:`histgraph.web.negotiation.negotiate`; this module says which of them an
+entity is offered in and writes ``Vary``, ``Link: rel="alternate"`` and
 ``Content-Location`` headers.
 """
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from flask import Response
 from rdflib import Graph
+from werkzeug.datastructures import MIMEAccept
 
-from histgraph.endpoint.formats import GRAPH, Format, by_name, formats_for, parse_accept
+from histgraph.endpoint.formats import GRAPH, PAGE, Format, by_name, formats_for
 from histgraph.vocab import PREFIXES
+from histgraph.web.negotiation import negotiate
 
 #: The RDF formats an entity is offered in (graph formats), by suffix.
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
@@ -24,33 +27,14 @@ def rdf_formats() -> tuple[Format, ...]:
     return tuple(f for f in formats_for(GRAPH) if f.extension in SUFFIXES)
 
 
-def _quality(media: str, aliases: tuple[str, ...], accept: str | None) -> tuple[float, int]:
-    best = (0.0, 0)
-    for media_range, q in parse_accept(accept) or [("*/*", 1.0)]:
-        if media_range == media or media_range in aliases:
-            level = 3
-        elif media_range == "*/*":
-            level = 1
-        elif media_range.endswith("/*") and media.startswith(media_range[:-1]):
-            level = 2
-        else:
-            continue
-        if level > best[1]:
-            best = (q, level)
-    return best
-
-
-def choose(accept: str | None) -> str | None:
+def choose(accept: MIMEAccept | str | None) -> str | None:
     """``"html"`` or the name of an RDF format for ``accept``; None when nothing fits.
 
     HTML wins ties (``*/*``, no header), so a browser or a bare curl gets a page;
     an RDF type named explicitly wins over wildcards.
     """
-    options = [(HTML, _quality("text/html", ("application/xhtml+xml",), accept), 0)]
-    for order, fmt in enumerate(rdf_formats(), start=1):
-        options.append((fmt.name, _quality(fmt.media_type, fmt.aliases, accept), order))
-    acceptable = [(q, level, -order, name) for name, (q, level), order in options if q > 0]
-    return max(acceptable)[3] if acceptable else None
+    chosen = negotiate(accept, (PAGE, GRAPH), within={HTML, *SUFFIXES.values()})
+    return chosen.name if chosen else None
 
 
 def rdf_format(name: str) -> Format:

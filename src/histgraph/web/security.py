@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from histgraph.web import work_budget
+from histgraph.web import cors, work_budget
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -18,7 +18,9 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    """Add the security headers to every response of ``app``, and charge its work to client budgets."""
+    """Add the security headers to every response of ``app``, open its APIs to other origins,
+    and charge its work to client budgets."""
+    cors.register(app)
     work_budget.register(app)
 
     @app.after_request
