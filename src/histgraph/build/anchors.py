@@ -69,7 +69,7 @@ class Anchor:
         anno = self.iri()
         node, target = ox.NamedNode(anno), ox.NamedNode(anno + "#target")
         quote, position = ox.NamedNode(anno + "#quote"), ox.NamedNode(anno + "#position")
-        rows = [
+        rows: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
             (node, RDF_TYPE, _oa("Annotation")),
             (node, _oa("motivatedBy"), _oa(self.motivation)),
             (node, _oa("hasBody"), self.body),
@@ -115,19 +115,26 @@ def find_anchors(quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]])
     for quad in quads:
         if quad.predicate not in (QUOTE, MENTION, QUOTE_OCCURRENCE):
             continue
+        # pyoxigraph 0.5's stub still allows a Triple subject; RDF 1.2 and its parser do not,
+        # and parse_file has named every blank node: a subject here is an IRI.
+        subject: ox.NamedNode = quad.subject  # type: ignore[assignment]
         document = by_graph.get(getattr(quad.graph_name, "value", ""))
         if document is None:
             raise AnchorError(
-                f"{quad.predicate.value.rsplit('#', 1)[1]} on {quad.subject.value} is outside a "
+                f"{quad.predicate.value.rsplit('#', 1)[1]} on {subject.value} is outside a "
                 "document folder; quotes and mentions belong in a document's facts.ttl"
             )
-        key = (document, quad.subject)
+        obj = quad.object
+        if isinstance(obj, ox.Triple):
+            raise AnchorError(f"{quad.predicate.value.rsplit('#', 1)[1]} on {subject.value} is a triple term; "
+                              "quotes and mentions are words of the text")
+        key = (document, subject)
         if quad.predicate == QUOTE_OCCURRENCE:
-            occurrence[key] = int(quad.object.value)
+            occurrence[key] = int(obj.value)
         elif quad.predicate == QUOTE:
-            quotes[key].append(quad.object.value)
+            quotes[key].append(obj.value)
         else:
-            mentions[key].append(quad.object.value)
+            mentions[key].append(obj.value)
 
     anchors: list[Anchor] = []
     for (document, node), words in sorted(quotes.items(), key=lambda kv: kv[0][1].value):

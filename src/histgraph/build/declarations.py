@@ -14,7 +14,7 @@ compares the parts' typed subjects and finds the files with :func:`declaring_fil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,18 +43,20 @@ class Declarations:
         """Record the subjects ``quads`` (read from the file ``where``) give a type."""
         for quad in quads:
             if quad.predicate.value == RDF_TYPE:
-                subject = quad.subject.value
+                # pyoxigraph 0.5's stub still allows a Triple subject; RDF 1.2 and its parser do not.
+                subject = quad.subject.value  # type: ignore[union-attr]
                 first = self.first.setdefault(subject, where)
                 if first != where:
                     raise duplicate(subject, first, where)
 
 
-def declaring_file(files: Iterable[str], iri: str, read) -> str | None:  # type: ignore[no-untyped-def]
+def declaring_file(files: Iterable[str], iri: str, read: Callable[[Path], Iterable[ox.Quad]]) -> str | None:
     """The first of ``files`` whose quads (``read(path)``) give ``iri`` a type."""
     for name in files:
         path = Path(name)
         for quad in read(path):
-            if quad.predicate.value == RDF_TYPE and quad.subject.value == iri:
+            # pyoxigraph 0.5's stub still allows a Triple subject; RDF 1.2 and its parser do not.
+            if quad.predicate.value == RDF_TYPE and quad.subject.value == iri:  # type: ignore[union-attr]
                 return name
     return None
 

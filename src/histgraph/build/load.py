@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -28,6 +29,9 @@ from histgraph.build.wikidata_identifiers import check_wikidata_terms
 from histgraph.config import DEFAULT_BASE_IRI
 from histgraph.errors import InputError
 from histgraph.store.rdf_guard import PROLOG_BYTES, TOO_LONG, check_literal, check_rdf_xml_prolog
+
+#: A term of a quad: a renaming gives back the same kind of term, or an IRI.
+Term = TypeVar("Term")
 
 _FORMATS = RDF_FORMATS
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -81,7 +85,7 @@ def parse_file(path: Path, graph: ox.NamedNode | None, root: Path | None = None)
     Blank nodes are renamed to stable skolem IRIs (file name plus order of
     appearance) so the same input always builds the same output. The file is
     opened without following links (from ``root``, the project folder, when
-    given; :func:`histgraph.input_files.open_input`), and its Wikidata
+    given; :func:`histgraph.build.input_files.open_input`), and its Wikidata
     identifiers are checked. Raises :class:`InputError` with file and line on a
     syntax error.
     """
@@ -91,7 +95,7 @@ def parse_file(path: Path, graph: ox.NamedNode | None, root: Path | None = None)
     skolem: dict[str, ox.NamedNode] = {}
     stem = re.sub(r"[^a-z0-9-]+", "-", str(path.with_suffix("")).lower()).strip("-")[-60:]
 
-    def fix(term):  # type: ignore[no-untyped-def]
+    def fix(term: Term) -> Term | ox.NamedNode:
         if isinstance(term, ox.BlankNode):
             if term.value not in skolem:
                 skolem[term.value] = ox.NamedNode(
@@ -143,7 +147,7 @@ def project_root(data_dir: Path) -> Path:
 
 
 def document_folders(data_dir: Path) -> list[Path]:
-    """The document folders under ``data/documents``, sorted by id (see :mod:`histgraph.input_files`)."""
+    """The document folders under ``data/documents``, sorted by id (see :mod:`histgraph.build.input_files`)."""
     return input_files.document_folders(data_dir.absolute(), project_root(data_dir))
 
 
@@ -245,7 +249,7 @@ def rebase(quads: Iterable[ox.Quad], base_iri: str) -> Iterator[ox.Quad]:
         return
     prefixes = tuple(DEFAULT_BASE_IRI + p for p in ("id/", "graph/", ".well-known/"))
 
-    def move(term):  # type: ignore[no-untyped-def]
+    def move(term: Term) -> Term | ox.NamedNode:
         if isinstance(term, ox.NamedNode) and term.value.startswith(prefixes):
             return ox.NamedNode(base_iri + term.value[len(DEFAULT_BASE_IRI) :])
         return term

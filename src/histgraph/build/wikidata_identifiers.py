@@ -83,7 +83,8 @@ def check_wikidata_terms(quads: Iterable[ox.Quad], where: str, *, property_allow
         if quad.predicate.value in MATCH_PROPERTIES and isinstance(obj, ox.NamedNode) and _on_wikidata(obj.value):
             message = problem(obj.value, property_allowed=property_allowed)
             if message is not None:
-                raise InputError(where, f"<{quad.subject.value}> <{quad.predicate.value}>: {message}")
+                # pyoxigraph 0.5's stub still allows a Triple subject; RDF 1.2 and its parser do not.
+                raise InputError(where, f"<{quad.subject.value}> <{quad.predicate.value}>: {message}")  # type: ignore[union-attr]
         for term in (quad.subject, obj):
             if (isinstance(term, ox.NamedNode) and term.value.startswith(ENTITY)
                     and not term.value.startswith(_STATEMENT)
