@@ -15,11 +15,15 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from histgraph.atomic_files import replacing
 from histgraph.config import Settings
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 DUMP_DIR = "dump"
 TRIG_HEADER = "_prefixes.trig"
@@ -116,7 +120,7 @@ class Concatenated(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         while True:
             if self.current is None:
                 if not self.paths:

@@ -247,8 +247,9 @@ class WikidataClient:
         client.setQuery(query)
         client.setReturnFormat(JSON)
         # SPARQLWrapper.setTimeout truncates to whole seconds (0 would mean "no
-        # timeout"), so set the documented attribute directly.
-        client.timeout = max(0.1, float(self.options.timeout))
+        # timeout"), so set the documented attribute directly. It is typed int, but
+        # it goes to urlopen, which takes a float.
+        client.timeout = max(0.1, float(self.options.timeout))  # type: ignore[assignment]
         self.requests += 1
         try:
             result = client.queryAndConvert()

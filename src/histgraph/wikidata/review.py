@@ -353,14 +353,14 @@ def batch_quads(review: dict[str, Any], name: str, known_agents: set[str]) -> li
                 ),
             ),
         ]
-        for agent, label in reviewers.items():
-            quads.append(ox.Quad(reviewed, prefixed("prov:wasAttributedTo"), ox.NamedNode(agent)))
-            if agent not in known_agents:
+        for agent_iri, label in reviewers.items():
+            quads.append(ox.Quad(reviewed, prefixed("prov:wasAttributedTo"), ox.NamedNode(agent_iri)))
+            if agent_iri not in known_agents:
                 quads.append(
-                    ox.Quad(ox.NamedNode(agent), prefixed("rdf:type"), prefixed("prov:Agent"))
+                    ox.Quad(ox.NamedNode(agent_iri), prefixed("rdf:type"), prefixed("prov:Agent"))
                 )
                 quads.append(
-                    ox.Quad(ox.NamedNode(agent), prefixed("rdfs:label"), text(label, "en"))
+                    ox.Quad(ox.NamedNode(agent_iri), prefixed("rdfs:label"), text(label, "en"))
                 )
     if pending:
         quads += [

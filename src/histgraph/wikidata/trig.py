@@ -55,7 +55,7 @@ def trig_text(quads: Iterable[ox.Quad], comment: str) -> str:
         key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
     )
     used = {p: ns for p, ns in FILE_PREFIXES.items() if any(ns in str(q) for q in unique)}
-    body = ox.serialize(unique, format=ox.RdfFormat.TRIG, prefixes=used).decode("utf-8")
+    body = (ox.serialize(unique, format=ox.RdfFormat.TRIG, prefixes=used) or b"").decode("utf-8")
     header = "".join(f"# {line}".rstrip() + "\n" for line in comment.strip().splitlines())
     return f"{header}\n{body}"
 
