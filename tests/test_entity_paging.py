@@ -19,8 +19,9 @@ import pytest
 from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.present.annotated_text import entity_passages
-from histgraph.present.entity import describe, local_href
+from histgraph.present.entity import describe
 from histgraph.present.labels import LabelIndex
+from histgraph.present.site_paths import local_href
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app
 from histgraph.web.entities import PAGE_SIZE

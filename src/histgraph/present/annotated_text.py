@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from histgraph.present.entity import Value, local_href, modality_name, to_value
+from histgraph.present.entity import Value, modality_name, to_value
 from histgraph.present.labels import LabelIndex
+from histgraph.present.site_paths import local_href
 from histgraph.store import Store
 
 OA = "http://www.w3.org/ns/oa#"

@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from histgraph.present.labels import LabelIndex, is_web_link, kind_of, local_name
+from histgraph.present.site_paths import local_href
 from histgraph.store import Store
 
 HG = "https://histgraph.example.org/ontology#"
@@ -185,18 +186,6 @@ class EntityView:
     sub_nodes: dict[str, list[RelationGroup]]
     #: More links point here than a page lists: the query that gives them all.
     all_incoming: str | None = None
-
-
-def local_href(iri: str, base_iri: str) -> str | None:
-    """Where a page links for ``iri``: a local path for minted IRIs, the IRI for web links.
-
-    Anything but http(s) gives None, so a ``javascript:`` IRI in the data stays text.
-    """
-    if iri.startswith(base_iri + "id/"):
-        return "/" + iri[len(base_iri):]
-    if iri.startswith(HG):
-        return "/ontology#" + iri[len(HG):]
-    return iri if is_web_link(iri) else None
 
 
 def to_value(term: Node, labels: LabelIndex, base_iri: str) -> Value:

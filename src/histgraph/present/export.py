@@ -27,10 +27,10 @@ from histgraph.present.network import (
     KIND_STYLES,
     NO_MODALITY,
     Network,
-    entity_path,
     extract_network,
     origin,
 )
+from histgraph.present.site_paths import site_path
 from histgraph.present.timeline import Timeline, extract_timeline
 from histgraph.store import Store
 
@@ -93,7 +93,7 @@ def node_rows(network: Network, base_iri: str) -> list[dict[str, str]]:
             "origin": origin(n) or "",
             "documents": " ".join(n.documents),
             "according_to": " ".join(n.according_to),
-            "page": entity_path(n.iri, base_iri) or "",
+            "page": site_path(n.iri, base_iri) or "",
         }
         for n in network.nodes.values()
     ]

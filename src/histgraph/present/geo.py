@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from histgraph.present.network import entity_path
+from histgraph.present.site_paths import site_path
 from histgraph.store import Store
 
 SNAPSHOT_GRAPH = "graph/wikidata-snapshot"
@@ -88,7 +88,7 @@ def map_json(points: list[PlacePoint], base_iri: str) -> dict:
             {
                 "id": p.iri,
                 "label": p.label,
-                "href": entity_path(p.iri, base_iri),
+                "href": site_path(p.iri, base_iri),
                 "wikidata": p.wikidata,
                 "lon": p.lon,
                 "lat": p.lat,

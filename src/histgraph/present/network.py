@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from histgraph.present.site_paths import site_path
 from histgraph.store import Store
 
 MODALITY_NS = "https://histgraph.example.org/ontology#"
@@ -259,7 +260,7 @@ class Network:
                     "label": n.label,
                     "kind": n.kind,
                     "modality": n.modality,
-                    "href": entity_path(n.iri, base_iri),
+                    "href": site_path(n.iri, base_iri),
                     "documents": list(n.documents),
                     "according_to": [
                         {"id": iri, "label": self.source_labels.get(iri, iri)} for iri in n.according_to
@@ -290,14 +291,6 @@ def origin(node: NetworkNode) -> str | None:
     if node.according_to:
         return "other sources"
     return None
-
-
-def entity_path(iri: str, base_iri: str) -> str | None:
-    """The site path of an entity's page (``<base>id/person/x`` -> ``/id/person/x``), or None
-    for IRIs outside the dataset's base."""
-    if not iri.startswith(base_iri) or len(iri) == len(base_iri):
-        return None
-    return "/" + iri[len(base_iri) :]
 
 
 def _pick_label(labels: list[tuple[str, str | None]], iri: str) -> str:

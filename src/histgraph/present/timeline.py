@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from histgraph.present.network import MODALITIES, entity_path
+from histgraph.present.network import MODALITIES
+from histgraph.present.site_paths import site_path
 from histgraph.store import Store
 
 ITEMS_QUERY = """
@@ -156,7 +157,7 @@ class Timeline:
         def describe(item: TimelineItem) -> dict:
             return {
                 "id": item.iri,
-                "href": entity_path(item.iri, base_iri),
+                "href": site_path(item.iri, base_iri),
                 "kind": item.kind,
                 "group": item.group,
                 "label": item.label,
@@ -186,7 +187,7 @@ class Timeline:
             "flags": [
                 {
                     "id": f.iri,
-                    "href": entity_path(f.iri, base_iri),
+                    "href": site_path(f.iri, base_iri),
                     "label": f.label,
                     "kind": f.kind,
                     "stated": f.stated,

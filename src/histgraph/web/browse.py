@@ -7,8 +7,8 @@ from collections import defaultdict
 from flask import Blueprint, abort, render_template
 
 from histgraph.errors import quoted
-from histgraph.present.entity import local_href
 from histgraph.present.labels import kind_of
+from histgraph.present.site_paths import local_href
 from histgraph.web.client_input import whole_number
 from histgraph.web.context import get_context
 from histgraph.web.page_data import base_iri, labels

@@ -23,6 +23,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from histgraph.atomic_files import write_atomically
 from histgraph.present import ontology_docs
+from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import STATE, read_quads, write_dump
 from histgraph.validation.report_view import read_report
@@ -161,7 +162,7 @@ def sitemap() -> Response:
     paths = ["/", url_for("document.index"), url_for("browse.index")]
     for kind, items in sorted(members().items()):
         paths.append(url_for("browse.kind", kind=kind))
-        paths += ["/" + iri[len(base):] for _, iri in items]
+        paths += [path for _, iri in items if (path := site_path(iri, base))]
     from xml.etree import ElementTree as ET
 
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")

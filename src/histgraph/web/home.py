@@ -11,8 +11,8 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
-from histgraph.present.entity import local_href
 from histgraph.present.labels import is_web_link
+from histgraph.present.site_paths import local_href
 from histgraph.web.context import get_context
 
 blueprint = Blueprint("home", __name__)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from histgraph.present.entity import local_href
 from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
+from histgraph.present.site_paths import local_href
 from histgraph.web.context import get_context
 from histgraph.web.page_data import base_iri
 from histgraph.web.timed_store import cached_index
