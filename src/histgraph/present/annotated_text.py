@@ -123,6 +123,8 @@ class Run:
     mention: Value | None
     category: str | None
     pieces: list[Piece] = field(default_factory=list)
+    #: The span of the mention (start, end): consecutive pieces of one mention join one run.
+    span: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -166,14 +168,13 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
             (a,) if a in starts else (),
         )
         key = mention[:2] if mention else None
-        if runs and runs[-1].mention is not None and key is not None and getattr(runs[-1], "_key", None) == key:
+        if runs and runs[-1].mention is not None and key is not None and runs[-1].span == key:
             runs[-1].pieces.append(piece)
             continue
         if runs and runs[-1].mention is None and key is None:
             runs[-1].pieces.append(piece)
             continue
-        run = Run(mention[2] if mention else None, category(mention[2].kind) if mention else None, [piece])
-        run._key = key  # type: ignore[attr-defined]
+        run = Run(mention[2] if mention else None, category(mention[2].kind) if mention else None, [piece], key)
         runs.append(run)
     return AnnotatedText(text_iri, runs, facts)
 
@@ -213,6 +214,7 @@ def entity_passages(store: Store, iri: str, labels: LabelIndex, base_iri: str) -
         key = (str(doc), start, end)
         if key in passages:
             continue
+        parts: tuple[tuple[str, bool], ...]
         if is_mention:
             parts = ((str(row.get("prefix", "")), False), (exact, True), (str(row.get("suffix", "")), False))
         else:

@@ -11,6 +11,7 @@ page costs a handful of index lookups however large the dataset is.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -212,7 +213,9 @@ def concise_description(store: Store, iri: str) -> Graph:
     return store.construct(DESCRIBE, {"iri": URIRef(iri)})
 
 
-def _group(rows, labels: LabelIndex, base_iri: str, incoming: bool) -> list[RelationGroup]:  # type: ignore[no-untyped-def]
+def _group(
+    rows: Iterable[tuple[Node, Node]], labels: LabelIndex, base_iri: str, incoming: bool
+) -> list[RelationGroup]:
     groups: dict[str, RelationGroup] = {}
     seen: set[tuple[str, Value]] = set()  # a set, not `in list`: a shared person has hundreds
     for predicate, term in rows:
@@ -296,8 +299,8 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         else:
             own.append((row["p"], row["o"]))
     by_predicate: dict[str, list[Node]] = defaultdict(list)
-    for predicate, obj in own:
-        by_predicate[str(predicate)].append(obj)
+    for own_predicate, obj in own:
+        by_predicate[str(own_predicate)].append(obj)
 
     names: list[tuple[str, str, str]] = []
     for predicate, what in ((RDFS + "label", "name"), (SKOS + "altLabel", "also called"),

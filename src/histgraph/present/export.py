@@ -279,7 +279,7 @@ def to_timelinejs(timeline: Timeline, base_iri: str) -> dict:
     data = timeline.to_json(base_iri)
     flags = {f["id"]: f["label"] for f in data["flags"]}
     groups = {g["id"]: g["label"] for g in data["groups"]}
-    events = []
+    events: list[dict[str, object]] = []
     for item in data["items"]:
         notes = [f"Modality: {_modality(item['modality'])}."]
         if item["as_written"]:
