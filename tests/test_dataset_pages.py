@@ -78,3 +78,39 @@ def test_report_page_and_sitemap(client) -> None:  # type: ignore[no-untyped-def
     root = ET.fromstring(sitemap.get_data())
     locs = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert any(loc.endswith("/id/person/molotov") for loc in locs)
+
+
+def test_report_page_shows_the_report_the_build_described(client, built) -> None:  # type: ignore[no-untyped-def]
+    """The report page and `histgraph validate --format json` share one presenter: every entity of
+    the build's report.json is on the page under its document, and the counts are its counts."""
+    from html.parser import HTMLParser
+
+    from histgraph.validation.report import read_described
+
+    class Uris(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.uris: list[str] = []
+            self._in_uri = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self._in_uri = tag == "code" and ("class", "uri") in attrs
+
+        def handle_data(self, data: str) -> None:
+            if self._in_uri:
+                self.uris.append(data)
+                self._in_uri = False
+
+    described = read_described(built.path / "report.json")
+    assert described is not None
+    html = client.get("/report").get_data(as_text=True)
+    parser = Uris()
+    parser.feed(html)
+    expected = [uri for document in described["documents"]
+                for uri in [document["graph"], *(entity["iri"] for entity in document["entities"])]]
+    assert parser.uris == expected
+    if expected:
+        counts = described["counts"]
+        assert f"{counts['violations']} violation(s), {counts['warnings']} warning(s)" in html
+    else:
+        assert "The data conforms to the shapes" in html

@@ -34,7 +34,6 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     backend: str = "embedded"
     remote_query_url: str = ""
-    remote_update_url: str = ""
     remote_store_url: str = ""
     #: Seconds between checks of the remote store's publication marker (0: every use).
     remote_version_poll: float = 5.0

@@ -4,13 +4,16 @@
 plain structure grouped by document (named graph) and then by entity, with
 labels instead of IRIs and, where the entity is anchored in a text, the words of
 the text with a little context. :func:`to_text` prints it; the same structure is
-the JSON format (documented in ``docs/validation.md``).
+the JSON format (documented in ``docs/validation.md``), which the build keeps as
+``report.json`` and the site's report page shows (:func:`read_described`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -51,7 +54,7 @@ class ReportContext:
 
 
 class StoreReportContext(ReportContext):
-    """The same labels and passages as :func:`build_context`, looked up in a store when asked.
+    """Labels and the first anchored passage of each entity, looked up in a store when asked.
 
     For large builds: a report names a few thousand nodes, the dataset holds millions.
     """
@@ -145,43 +148,6 @@ class StoreReportContext(ReportContext):
         return _passage(by_subject, texts, target)
 
 
-def build_context(quads: Iterable[ox.Quad], base_iri: str) -> ReportContext:
-    """Index labels and the first anchored passage of each entity (and each anchor)."""
-    labels: dict[str, tuple[tuple[int, str], str]] = {}
-    by_subject: dict[str, dict[str, list[object]]] = {}
-    texts: dict[str, str] = {}
-    for q in quads:
-        s, p, o = q.subject, q.predicate.value, q.object
-        if not isinstance(s, ox.NamedNode):
-            continue
-        if p == _LABEL and isinstance(o, ox.Literal):
-            rank = (0 if o.language == "en" else 1, o.value)  # the same choice whatever the order
-            if s.value not in labels or rank < labels[s.value][0]:
-                labels[s.value] = (rank, o.value)
-        elif p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#value" and "/id/text/" in s.value:
-            texts[s.value] = o.value
-        if p.startswith(_OA):
-            by_subject.setdefault(s.value, {}).setdefault(p[len(_OA) :], []).append(o)
-    context = ReportContext(labels={k: v for k, (_r, v) in labels.items()})
-    for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
-        if graph not in context.labels and "/graph/" in graph:
-            name = graph.rsplit("/graph/", 1)[1]
-            document = context.labels.get(f"{base_iri}id/document/{name}")
-            context.labels[graph] = document or f"{name.replace('-', ' ')} (shared records)"
-    for annotation, props in sorted(by_subject.items()):
-        if "hasBody" not in props or "hasTarget" not in props:
-            continue
-        passage = _passage(by_subject, texts, str(props["hasTarget"][0].value))
-        if passage is None:
-            continue
-        context.passages.setdefault(annotation, passage)
-        for body in props["hasBody"]:
-            describing = any(m.value == _OA + "describing" for m in props.get("motivatedBy", []))
-            if describing:
-                context.passages.setdefault(body.value, passage)
-    return context
-
-
 def _passage(by_subject: dict, texts: dict[str, str], target: str) -> Passage | None:
     props = by_subject.get(target, {})
     source = props.get("hasSource", [None])[0]
@@ -243,6 +209,19 @@ def describe(report: ValidationReport, context: ReportContext) -> dict[str, obje
             for graph, entities in documents.items()
         ],
     }
+
+
+def read_described(path: Path) -> dict[str, Any] | None:
+    """The described report a build wrote (``report.json``), or None when it validated nothing.
+
+    The site shows this, the same structure as ``histgraph validate --format json``,
+    so a page and the command group, label and quote findings alike.
+    """
+    try:
+        described = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return described if isinstance(described, dict) and "documents" in described else None
 
 
 def to_text(described: dict[str, object]) -> str:

@@ -25,8 +25,8 @@ from histgraph.atomic_files import write_atomically
 from histgraph.present import ontology_docs
 from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
-from histgraph.store.layout import STATE, read_quads, write_dump
-from histgraph.validation.report_view import read_report
+from histgraph.store.layout import REPORT_JSON, STATE, read_quads, write_dump
+from histgraph.validation.report import read_described
 from histgraph.vocab import PREFIXES
 from histgraph.web import representations as rep
 from histgraph.web.browse import members
@@ -135,8 +135,8 @@ def ontology_turtle() -> Response:
 def report() -> str:
     """The SHACL validation report of the build being served, grouped for reading."""
     folder = build_folder()
-    view = read_report(folder / "report.ttl") if folder is not None else None
-    return render_template("dataset-report.html", report=view, labels=labels())
+    described = read_described(folder / REPORT_JSON) if folder is not None else None
+    return render_template("dataset-report.html", remote=folder is None, report=described, labels=labels())
 
 
 @blueprint.route("/report.ttl")

@@ -1,11 +1,10 @@
-"""Per-build data the page blueprints share: labels, names, and where caches live."""
+"""Per-build data the page blueprints share: labels, the base IRI, and where caches live."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
 from histgraph.web.context import get_context
 
@@ -14,14 +13,6 @@ def labels() -> LabelIndex:
     """The label index of the build being served (read once per build)."""
     context = get_context()
     return context.cached("labels", lambda: LabelIndex.load(context.store))
-
-
-def names() -> NameIndex:
-    """The name index for search and autocomplete (built once per build)."""
-    context = get_context()
-    return context.cached(
-        "names", lambda: NameIndex.load(context.store, labels(), context.settings.base_iri)
-    )
 
 
 def base_iri() -> str:
