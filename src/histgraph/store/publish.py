@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from histgraph.errors import HistgraphError
+from histgraph.timestamps import utc_timestamp
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,6 @@ def publish(build_path: Path, url: str, progress: Callable[[str], None] = lambda
     """PUT every graph of the build at ``build_path`` to the Graph Store at ``url``."""
     if not url.startswith(("http://", "https://")):
         raise HistgraphError(f"--to needs an http(s) URL of a Graph Store endpoint, got {url!r}")
-    from datetime import UTC, datetime
-
     from histgraph.store import PUBLICATION_GRAPH, publication_marker
 
     groups = graphs_of(build_path)
@@ -80,6 +79,6 @@ def publish(build_path: Path, url: str, progress: Callable[[str], None] = lambda
         progress(graph)
     # Last, once every graph is in: app instances on the remote backend see the
     # marker change and drop their cached pages (see RemoteStore.version).
-    published_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    published_at = utc_timestamp(timespec="microseconds")
     put_graph(url, PUBLICATION_GRAPH, publication_marker(build_path.resolve().name, published_at))
     return Published(url, len(groups), sum(len(t) for t in groups.values()))

@@ -26,6 +26,7 @@ from histgraph.present import ontology_docs
 from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import REPORT_JSON, STATE, read_quads, write_dump
+from histgraph.timestamps import utc_timestamp
 from histgraph.validation.report import read_described
 from histgraph.vocab import PREFIXES
 from histgraph.web import representations as rep
@@ -48,10 +49,7 @@ def _void() -> Graph:
     folder = build_folder()
     modified = None
     if folder is not None and (folder / STATE).is_file():
-        from datetime import datetime, timezone
-
-        stamp = (folder / STATE).stat().st_mtime
-        modified = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        modified = utc_timestamp((folder / STATE).stat().st_mtime)
     return void_graph(dataset_summary(), base_iri(), TITLE, modified)
 
 

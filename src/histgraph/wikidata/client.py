@@ -33,6 +33,7 @@ from histgraph import __version__
 from histgraph.atomic_files import write_atomically
 from histgraph.errors import HistgraphError
 from histgraph.store import term_from_json, to_oxigraph
+from histgraph.timestamps import utc_timestamp
 
 Row = dict[str, Node]
 
@@ -189,9 +190,7 @@ class WikidataClient:
                 self._seen(retrieved)
                 return data
         data = self._with_retries(fetch)
-        retrieved = (
-            datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        )
+        retrieved = utc_timestamp()
         self._seen(retrieved)
         if path is not None:
             envelope = {"key": key, "retrieved": retrieved, "answer": data}

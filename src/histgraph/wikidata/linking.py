@@ -16,6 +16,7 @@ from typing import Any
 from histgraph.atomic_files import write_atomically
 from histgraph.config import Settings
 from histgraph.store import Store
+from histgraph.timestamps import utc_timestamp
 from histgraph.wikidata.candidates import details, search
 from histgraph.wikidata.client import WikidataClient, load_query
 from histgraph.wikidata.local import (
@@ -34,7 +35,6 @@ from histgraph.wikidata.review import (
     carry_over,
     decide,
     load_review,
-    now_utc,
     review_path,
     save_review,
 )
@@ -117,7 +117,7 @@ def reconcile(
     results = rank_all(client, entities, period, progress=progress)
     path = review_path(settings.data_dir, (today or date.today()).isoformat())
     review = build_review(
-        results, period=period, endpoint=client.options.endpoint, created=now_utc()
+        results, period=period, endpoint=client.options.endpoint, created=utc_timestamp()
     )
     if path.is_file():
         review = carry_over(review, load_review(path))
@@ -156,7 +156,7 @@ def apply_decisions(
     Nothing is written unless every decision is valid.
     """
     review = load_review(review_file)
-    at = now_utc()
+    at = utc_timestamp()
     for refs, is_accept in ((accept, True), (reject, False)):
         for ref in refs:
             entity, _, qid = ref.partition("=")

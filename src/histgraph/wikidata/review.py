@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +62,6 @@ BATCH_COMMENT = (
 
 class ReviewError(HistgraphError):
     """The review file or a decision is not usable; the message says how to fix it."""
-
-
-def now_utc() -> str:
-    """The current time as an ISO 8601 UTC timestamp, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def review_dir(data_dir: Path) -> Path:
