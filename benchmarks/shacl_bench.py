@@ -23,7 +23,8 @@ import pyoxigraph as ox
 from histgraph.build.anchors import resolve_anchors
 from histgraph.build.load import read_project
 from histgraph.config import DEFAULT_BASE_IRI, load_settings
-from histgraph.validation.validate import load_shapes_text, validate_dataset
+from histgraph.validation.engines import load_shapes_text
+from histgraph.validation.validate import validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CABLE = "cable-1950-01-02-mao-to-ccp-cc"

@@ -161,7 +161,8 @@ def test_snapshot_conforms_to_the_project_shapes(enriched: Path) -> None:
     from rdflib import Graph
 
     from histgraph.store import to_rdflib
-    from histgraph.validation.validate import load_shapes_text, validate_graph
+    from histgraph.validation.engines import load_shapes_text
+    from histgraph.validation.validate import validate_graph
     from tests.conftest import ROOT
 
     data = Graph()

@@ -21,7 +21,8 @@ from histgraph.build.pipeline import build
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.store import EmbeddedStore, to_rdflib
-from histgraph.validation.validate import load_shapes_text, validate_graph
+from histgraph.validation.engines import load_shapes_text
+from histgraph.validation.validate import validate_graph
 from histgraph.wikidata.review import candidate_method
 from tests.conftest import ROOT, copy_project
 from tests.fixtures.wikidata.servers import wikidata_endpoint

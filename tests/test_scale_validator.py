@@ -16,12 +16,9 @@ import pytest
 
 from histgraph.build import anchors
 from histgraph.build.load import read_project
-from histgraph.validation.validate import (
-    load_shapes_text,
-    make_units,
-    merge_unit_reports,
-    validate_unit_report,
-)
+from histgraph.validation.engines import load_shapes_text, validate_unit_report
+from histgraph.validation.merge import merge_unit_reports
+from histgraph.validation.units import dataset_units
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "shacl"
@@ -33,7 +30,7 @@ from generate_archive import generate  # noqa: E402
 
 def _findings(quads: list[ox.Quad], shapes_text: str, validator: str) -> list[tuple[str, ...]]:
     """Every finding, with its unit, constraint and full message, as sortable tuples."""
-    units = make_units(quads, BASE)
+    units = dataset_units(quads, BASE)
     report = merge_unit_reports(
         [(u.graph, str(i), validate_unit_report(u.data, u.focus, shapes_text, validator)) for i, u in enumerate(units)],
         len(units),
@@ -90,14 +87,14 @@ def test_turbo_equals_pyshacl_on_every_broken_fixture(shapes_text: str) -> None:
 def test_turbo_reports_come_straight_from_its_engine() -> None:
     """Protects build speed: with the installed pyshacl-turbo, units skip its rdflib report graph.
 
-    validate._turbo_native_report falls back to the public API if the engine's call
+    engines._turbo_native_report falls back to the public API if the engine's call
     ever changes; this says when that happens (findings stay right either way, as
     the tests above check), so the figures in docs/benchmarks.md stay true.
     """
-    from histgraph.validation.validate import _turbo_native_report
+    from histgraph.validation.engines import _turbo_native_report
 
     shapes_text = load_shapes_text(ROOT / "shapes")
-    units = [u for u in make_units(_project_quads(ROOT), BASE) if u.graph.endswith("authorities")]
+    units = [u for u in dataset_units(_project_quads(ROOT), BASE) if u.graph.endswith("authorities")]
     payload = _turbo_native_report(units[0].data, shapes_text, units[0].focus)
     assert payload is not None
     parsed = list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))

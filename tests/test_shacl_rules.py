@@ -12,7 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from histgraph.validation.validate import ValidationReport, load_shapes_text, validate_dataset
+from histgraph.validation.engines import load_shapes_text
+from histgraph.validation.results import ValidationReport
+from histgraph.validation.validate import validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shacl"

@@ -2,9 +2,11 @@
 
 The build never holds the whole dataset: it makes each unit from one part's
 triples and an index of the context (authority records, types, statements about
-graphs). validate.make_units splits the whole dataset at once and is the
-reference; if the two disagreed, a build would validate different data than
-`histgraph validate` and the cache keys would not match.
+graphs) gathered from every part's meta. units.dataset_units splits the whole
+dataset, read back from the build's dump, at once, with an index of the whole
+dataset, and is the reference; if the two disagreed, a build would validate
+different data than a dataset validated in memory and the cache keys would not
+match.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from histgraph.build.parts import (
     input_digest,
     plan_parts,
     read_lines,
-    triples_by_graph,
 )
-from histgraph.build.pipeline import _Plan, _read_parts, _Silent, _unit_graphs, _unit_index
 from histgraph.build.pipeline import build as run_build
+from histgraph.build.plan import Plan, Silent
+from histgraph.build.reading import read_parts
+from histgraph.build.validating import unit_graphs, unit_index
 from histgraph.config import load_settings
 from histgraph.store.layout import read_quads
-from histgraph.validation.validate import make_units, unit_from_triples
+from histgraph.validation.units import dataset_units, triples_by_graph, unit_from_triples
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -38,12 +41,12 @@ def _units_from_parts(settings) -> dict:  # type: ignore[no-untyped-def]
     specs = plan_parts(settings.data_dir, settings.ontology_dir)
     files = FileDigests(cache.root / "files.json")
     digests = [input_digest(s, files, settings.base_iri, code_digest()) for s in specs]
-    metas = _read_parts(_Plan(settings, specs, digests, cache, True, "", _Silent()))
-    index = _unit_index(metas, cache, settings.base_iri)
+    metas = read_parts(Plan(settings, specs, digests, cache, True, "", Silent()))
+    index = unit_index(metas, cache, settings.base_iri)
     units = {}
     for meta in metas:
         by_graph = triples_by_graph(read_lines(cache, meta))
-        for graph in _unit_graphs(meta, settings.base_iri):
+        for graph in unit_graphs(meta, settings.base_iri):
             unit = unit_from_triples(graph, by_graph.get(graph, []), index)
             units[unit.graph] = unit
     return units
@@ -52,7 +55,7 @@ def _units_from_parts(settings) -> dict:  # type: ignore[no-untyped-def]
 def _check(project: Path, build_dir: Path) -> None:
     settings = load_settings({"project_dir": project, "build_dir": build_dir, "validator": "turbo"}, environ={})
     built = run_build(settings)
-    reference = {u.graph: u for u in make_units(read_quads(built.path), settings.base_iri)}
+    reference = {u.graph: u for u in dataset_units(read_quads(built.path), settings.base_iri)}
     mine = _units_from_parts(settings)
     assert sorted(mine) == sorted(reference)
     for graph, unit in reference.items():
@@ -61,7 +64,7 @@ def _check(project: Path, build_dir: Path) -> None:
 
 
 def test_cable_units_equal_the_whole_dataset_split(tmp_path: Path) -> None:
-    """Protects validation of the cable: each unit holds exactly what make_units gives it."""
+    """Protects validation of the cable: each unit holds exactly what dataset_units gives it."""
     _check(ROOT, tmp_path / "build")
 
 

@@ -22,7 +22,8 @@ from histgraph.build.pipeline import build
 from histgraph.cli import main
 from histgraph.config import load_settings
 from histgraph.errors import ValidationFailed
-from histgraph.validation.validate import load_shapes_text, validate_dataset
+from histgraph.validation.engines import load_shapes_text
+from histgraph.validation.validate import validate_dataset
 
 from .conftest import CABLE, copy_project
 
@@ -175,8 +176,8 @@ def test_validate_help_documents_exit_codes() -> None:
 
 def test_unit_data_is_rdf(tmp_path: Path) -> None:
     """Protects the unit payloads sent to worker processes: valid N-Triples."""
-    from histgraph.validation.validate import make_units
+    from histgraph.validation.units import dataset_units
 
     quads = list(ox.parse(path=str(Path(__file__).parent / "fixtures" / "shacl" / "base.trig"), format=ox.RdfFormat.TRIG))
-    for unit in make_units(quads, BASE):
+    for unit in dataset_units(quads, BASE):
         assert list(ox.parse(unit.data, format=ox.RdfFormat.N_TRIPLES))

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from histgraph.build.pipeline import _switch_current, build
+from histgraph.build.finish import switch_current
+from histgraph.build.pipeline import build
 from histgraph.errors import InputError
 
 from ..servers import BIN
@@ -143,7 +144,7 @@ def test_failed_and_corrupt_builds_leave_last_good_serving(project: Path, tmp_pa
         biggest = max((target / "store").glob("*.sst"), key=lambda p: p.stat().st_size)
         with open(biggest, "r+b") as handle:
             handle.truncate(biggest.stat().st_size // 2)
-        _switch_current(root, target)
+        switch_current(root, target)
         _until(lambda: "refusing the new build" in server.log_text(), "the refusal in the log")
         status, after = sparql(server.url, COUNT)
         marker_status, marker = sparql(server.url, MARKER_QUERY)

@@ -18,7 +18,8 @@ from histgraph.build.load import graph_iri, parse_file
 from histgraph.build.pipeline import build
 from histgraph.errors import InputError
 from histgraph.store.layout import current_build
-from histgraph.validation.validate import load_shapes_text, validate_dataset
+from histgraph.validation.engines import load_shapes_text
+from histgraph.validation.validate import validate_dataset
 
 from ..conftest import ROOT, copy_project
 from .build_cli import histgraph

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from histgraph.build.load import (
     rebase,
 )
 from histgraph.errors import InputError
+from histgraph.validation.units import Triple, split_lines
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SHARED = "shared"
@@ -49,11 +50,9 @@ CACHE = ".cache"
 #: Bump when a part's output or meta changes shape, to void cached parts.
 FORMAT = "1"
 _CODE_FILES = ("build/parts.py", "build/load.py", "build/anchors.py", "store/rdf_guard.py", "build/input_files.py",
-               "build/declarations.py", "build/wikidata_identifiers.py")
+               "build/declarations.py", "build/wikidata_identifiers.py",
+               "validation/units.py")  # its split_lines gives a part's meta its types
 _SHARED_FOLDERS = ("authorities", "links", "enrichment", "record")
-
-#: An RDF term in N-Triples syntax, and a triple of them: the form units are made of.
-Triple = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -357,26 +356,3 @@ def read_lines(cache: Cache, meta: PartMeta) -> Iterator[str]:
     """The N-Quads lines of a cached part."""
     with open(cache.object_path(meta.nq_sha, "nq"), encoding="utf-8") as handle:
         yield from handle
-
-
-def split_lines(lines: Iterable[str]) -> Iterator[tuple[str, Triple]]:
-    """Each N-Quads line (every quad in a named graph) as its graph and its three terms.
-
-    The graph is the last term of a line and an IRI, which has no spaces, so it is
-    everything after the last `` <``; subject and predicate are IRIs too, so only
-    the object can hold spaces. Faster than parsing: a build splits millions.
-    """
-    for line in lines:
-        body = line[:-3]  # drop " .\n"
-        cut = body.rfind(" <")
-        subject, _, remainder = body[:cut].partition(" ")
-        predicate, _, obj = remainder.partition(" ")
-        yield body[cut + 1 :], (subject, predicate, obj)
-
-
-def triples_by_graph(lines: Iterable[str]) -> dict[str, list[Triple]]:
-    """N-Quads lines (every quad in a named graph) as N-Triples terms, by graph."""
-    out: dict[str, list[Triple]] = {}
-    for graph, triple in split_lines(lines):
-        out.setdefault(graph, []).append(triple)
-    return out
