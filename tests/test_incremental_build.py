@@ -1,6 +1,6 @@
 """Applying a few changed documents to the current build gives the same build as reading everything.
 
-The incremental path (histgraph.build._build_incremental) copies the current
+The incremental path (histgraph.build.incremental) copies the current
 store, swaps the changed documents' graphs and validates only the units whose
 data or context changed. Each test compares it with a full build of the same
 project in a fresh build folder: same id, same dump, same store, same summary,
