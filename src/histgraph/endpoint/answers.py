@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import TypedDict
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -86,6 +87,15 @@ def answer_cache(max_bytes: int) -> BoundedCache[str, Answer]:
     return BoundedCache(max_bytes, size_of=lambda answer: len(answer.body), largest=max_bytes // 10)
 
 
+class _QueryOptions(TypedDict, total=False):
+    """The keyword arguments of pyoxigraph's ``Store.query`` that :func:`run` sets."""
+
+    base_iri: str | None
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    named_graphs: list[ox.NamedNode | ox.BlankNode]
+    use_default_graph_as_union: bool
+
+
 def run(store: ox.Store, job: QueryJob) -> Answer:
     """Evaluate ``job`` on ``store`` and write the answer; SyntaxError propagates.
 
@@ -93,7 +103,7 @@ def run(store: ox.Store, job: QueryJob) -> Answer:
     graphs (``default-graph-uri``/``named-graph-uri``, passed to pyoxigraph, which
     only ever reads its own graphs) or the query has FROM clauses.
     """
-    options: dict[str, object] = {"base_iri": job.base_iri}
+    options: _QueryOptions = {"base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         # The SPARQL Protocol: the request's graphs replace the query's dataset, and
         # a list not given is empty.
@@ -102,14 +112,14 @@ def run(store: ox.Store, job: QueryJob) -> Answer:
     elif not job.has_dataset:
         # With this flag pyoxigraph would ignore the query's FROM clauses.
         options["use_default_graph_as_union"] = True
-    result = store.query(job.text, **options)  # type: ignore[arg-type]
+    result = store.query(job.text, **options)
     return write(result, job)
 
 
 def write(result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], job: QueryJob) -> Answer:
     """Write a query result (from a store or parsed from a remote answer) as ``job.format``."""
     if isinstance(result, ox.QueryBoolean):
-        return Answer(result.serialize(format=BY_NAME[job.format].oxigraph), job.format, rows=1)
+        return Answer(result.serialize(format=BY_NAME[job.format].results_writer) or b"", job.format, rows=1)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         rows = list(islice(result, job.max_rows + 1))
@@ -120,7 +130,7 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], job
     triples = [t.triple if isinstance(t, ox.Quad) else t for t in islice(result, job.max_rows + 1)]
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = ox.serialize(triples, format=BY_NAME[job.format].oxigraph, prefixes=job.prefixes or None)
+    body = ox.serialize(triples, format=BY_NAME[job.format].rdf_writer, prefixes=job.prefixes or None) or b""
     if truncated and job.format in {"turtle", "trig"}:
         body = f"# truncated after {job.max_rows} triples: {TRUNCATION_LINK}\n".encode() + body
     return Answer(body, job.format, truncated, len(triples))
@@ -151,7 +161,7 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
     }
 
 
-def _json(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+def _json(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated: bool) -> bytes:
     head: dict[str, object] = {"vars": variables}
     if truncated:
         head["link"] = [TRUNCATION_LINK]
@@ -181,7 +191,7 @@ def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
     return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
 
 
-def _xml(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+def _xml(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated: bool) -> bytes:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
     out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
     if truncated:
@@ -213,12 +223,12 @@ def _csv_cell(term: object) -> str:
     return value
 
 
-def _csv(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+def _csv(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated: bool) -> bytes:
     lines: Iterator[str] = (",".join(_csv_cell(t) for t in row) for row in rows)
     return ("\r\n".join([",".join(variables), *lines]) + "\r\n").encode("utf-8")
 
 
-def _tsv(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+def _tsv(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated: bool) -> bytes:
     # pyoxigraph writes terms in N-Triples syntax, which escapes tabs and newlines.
     lines = ("\t".join("" if t is None else str(t) for t in row) for row in rows)
     return ("\n".join(["\t".join("?" + v for v in variables), *lines]) + "\n").encode("utf-8")
@@ -235,14 +245,14 @@ def write_select(variables: Sequence[str], rows: Iterable[Row], format: str) -> 
     Each row holds one term (or None) per variable, in order. ``histgraph query``
     writes through this too, so the command and ``/sparql`` give the same bytes.
     """
-    return _SOLUTION_WRITERS[format](list(variables), list(rows), False)  # type: ignore[arg-type]
+    return _SOLUTION_WRITERS[format](list(variables), list(rows), False)
 
 
 def write_boolean(value: bool, format: str) -> bytes:
     """An ASK answer in one of the endpoint's result formats, written by pyoxigraph as ``/sparql`` does."""
     parsed = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}), format=ox.QueryResultsFormat.JSON)
     assert isinstance(parsed, ox.QueryBoolean)
-    return parsed.serialize(format=BY_NAME[format].oxigraph)
+    return parsed.serialize(format=BY_NAME[format].results_writer) or b""
 
 
 def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) -> str:

@@ -56,6 +56,22 @@ class Format:
         """The pyoxigraph format object that writes (and parses) this format."""
         return _OXIGRAPH[self.name]
 
+    @property
+    def results_writer(self) -> ox.QueryResultsFormat:
+        """:attr:`oxigraph` for a format of SELECT/ASK results; TypeError for an RDF format."""
+        found = self.oxigraph
+        if not isinstance(found, ox.QueryResultsFormat):
+            raise TypeError(f"{self.name} does not write query results")
+        return found
+
+    @property
+    def rdf_writer(self) -> ox.RdfFormat:
+        """:attr:`oxigraph` for an RDF format; TypeError for a format of query results."""
+        found = self.oxigraph
+        if not isinstance(found, ox.RdfFormat):
+            raise TypeError(f"{self.name} does not write RDF")
+        return found
+
     def accepts(self, media_type: str) -> bool:
         """True when ``media_type`` (no parameters) names this format."""
         return media_type == self.media_type or media_type in self.aliases
