@@ -53,11 +53,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
 from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, run
 from histgraph.endpoint.safety import QueryRejected, engine_service_positions, service_refusal
+
+#: What a query process is sent: a job to run, or one to check only.
+Job = QueryJob | tuple[Literal["check"], QueryJob]
 
 #: How long a fresh query process may take to open the store before we give up.
 STARTUP_TIMEOUT = 60.0
@@ -149,14 +153,15 @@ class _Process:
             raise BackendFailed(f"a query process could not open the store: {message[1]}")
         self.ready = True
 
-    def _receive(self) -> tuple:
+    def _receive(self) -> tuple[str, Any]:
+        # Any: the payload's type goes with the status ("ok": an Answer, else a message).
         try:
             return self.conn.recv()
         except (EOFError, OSError):
             code = self.popen.poll()
             raise BackendFailed(f"a query process died (exit status {code})") from None
 
-    def send(self, job: object) -> None:
+    def send(self, job: Job) -> None:
         self.wait_ready()
         try:
             self.conn.send(job)
@@ -469,9 +474,9 @@ def _refusal(probe: ox.Store, job: QueryJob, allowlist: tuple[str, ...]) -> str 
     return service_refusal(job.text, positions, allowlist) if positions else None
 
 
-def _reply(store: ox.Store, probe: ox.Store, job: object, options: ProcessOptions) -> tuple[str, object]:
-    check_only = isinstance(job, tuple) and job[0] == "check"
-    query: QueryJob = job[1] if check_only else job  # type: ignore[index,assignment]
+def _reply(store: ox.Store, probe: ox.Store, job: Job, options: ProcessOptions) -> tuple[str, object]:
+    check_only = isinstance(job, tuple)
+    query = job[1] if isinstance(job, tuple) else job
     # Probing runs the query on nothing, which may still call a SERVICE: only
     # where the sandbox holds. Unsandboxed pools are checked by a sandboxed one first.
     refusal = _refusal(probe, query, options.federation_allowlist) if options.sandbox else None
