@@ -101,6 +101,10 @@ def _primary_text(texts: list[DocumentText]) -> DocumentText:
     return next(t for t in texts if t.path.name == "text.txt")
 
 
+#: A node of a document: (document id, node).
+_Key = tuple[str, ox.NamedNode]
+
+
 def find_anchors(quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]]) -> list[Anchor]:
     """Locate every ``hg:quote`` and ``hg:mention`` of every document in its text.
 
@@ -108,10 +112,18 @@ def find_anchors(quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]])
     quote is missing from the text, or occurs several times without
     ``hg:quoteOccurrence``.
     """
+    quotes, mentions, occurrence = _anchor_words(quads, texts)
+    return _quote_anchors(quotes, occurrence, texts) + _mention_anchors(mentions, texts)
+
+
+def _anchor_words(
+    quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]]
+) -> tuple[dict[_Key, list[str]], dict[_Key, list[str]], dict[_Key, int]]:
+    """The quotes, mentions and quote occurrences written on each node of each document."""
     by_graph: dict[str, str] = {graph_iri(doc).value: doc for doc in texts}
-    quotes: dict[tuple[str, ox.NamedNode], list[str]] = defaultdict(list)
-    mentions: dict[tuple[str, ox.NamedNode], list[str]] = defaultdict(list)
-    occurrence: dict[tuple[str, ox.NamedNode], int] = {}
+    quotes: dict[_Key, list[str]] = defaultdict(list)
+    mentions: dict[_Key, list[str]] = defaultdict(list)
+    occurrence: dict[_Key, int] = {}
     for quad in quads:
         if quad.predicate not in (QUOTE, MENTION, QUOTE_OCCURRENCE):
             continue
@@ -135,7 +147,12 @@ def find_anchors(quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]])
             quotes[key].append(obj.value)
         else:
             mentions[key].append(obj.value)
+    return quotes, mentions, occurrence
 
+
+def _quote_anchors(quotes: dict[_Key, list[str]], occurrence: dict[_Key, int],
+                   texts: dict[str, list[DocumentText]]) -> list[Anchor]:
+    """Each quote's one place in its document's text: the occurrence asked for, or the only one."""
     anchors: list[Anchor] = []
     for (document, node), words in sorted(quotes.items(), key=lambda kv: kv[0][1].value):
         text = _primary_text(texts[document])
@@ -160,6 +177,12 @@ def find_anchors(quads: Iterable[ox.Quad], texts: dict[str, list[DocumentText]])
                 )
             start = starts[index]
             anchors.append(Anchor(node, text, start, start + len(quote), "describing"))
+    return anchors
+
+
+def _mention_anchors(mentions: dict[_Key, list[str]], texts: dict[str, list[DocumentText]]) -> list[Anchor]:
+    """Every place each mention occurs in its document's text."""
+    anchors: list[Anchor] = []
     for (document, node), words in sorted(mentions.items(), key=lambda kv: kv[0][1].value):
         text = _primary_text(texts[document])
         spans: set[tuple[int, int]] = set()

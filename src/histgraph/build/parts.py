@@ -33,6 +33,7 @@ from histgraph.build import anchors as anchoring
 from histgraph.build.declarations import Declarations, declaring_file
 from histgraph.build.input_files import RDF_FORMATS, document_files, open_input, shared_files
 from histgraph.build.load import (
+    DocumentText,
     document_folders,
     graph_iri,
     parse_file,
@@ -111,8 +112,8 @@ def plan_parts(data_dir: Path, ontology_dir: Path | None) -> list[PartSpec]:
     root = project_root(data_dir)
     data_dir = data_dir.absolute()
     shared: list[Path] = shared_files(ontology_dir.absolute(), root) if ontology_dir is not None else []
-    for folder in _SHARED_FOLDERS:
-        shared += shared_files(data_dir / folder, root)
+    for shared_folder in _SHARED_FOLDERS:
+        shared += shared_files(data_dir / shared_folder, root)
     parts = [PartSpec(SHARED, tuple(str(p) for p in shared), root=str(root))]
     for folder in document_folders(data_dir):
         files = tuple(document_files(folder))
@@ -237,31 +238,12 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
 
     Raises :class:`InputError` or :class:`AnchorError` naming the file and the problem.
     """
-    texts: dict[str, list] = {}
+    texts: dict[str, list[DocumentText]] = {}
     root = Path(spec.root) if spec.root is not None else None
     if spec.document is None:
-        quads: list[ox.Quad] = []
-        declared = Declarations()
-        for name in spec.files:
-            path = Path(name)
-            graph = _shared_graph(path, ontology_dir)
-            parsed = parse_file(path, graph, root)
-            if graph != graph_iri("ontology"):  # the ontology declares classes, not records
-                declared.add(parsed, name)
-            quads.extend(parsed)
+        quads = _read_shared(spec, ontology_dir, root)
     else:
-        folder = Path(spec.folder or spec.name)
-        quads, document_texts, _files = read_document(folder, root)
-        texts[spec.document] = document_texts
-        own = graph_iri(spec.document)
-        stray = next((q for q in quads if q.graph_name != own), None)
-        if stray is not None:
-            raise InputError(
-                str(folder),
-                f"a document folder's data belongs in its own graph <{own.value}>, but a file puts "
-                f"<{stray.subject.value}> into <{getattr(stray.graph_name, 'value', 'the default graph')}>; "
-                "put shared records in data/authorities/ and link batches in data/links/",
-            )
+        quads, texts[spec.document] = _read_document_part(spec, root)
     quads, anchors = anchoring.resolve_anchors(quads, texts)
     quads = list(rebase(quads, base_iri))
     lines = sorted({f"{q} .\n" for q in quads})
@@ -272,6 +254,47 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
         raise InputError(spec.folder or spec.name, "a text or literal is too long for the store once written "
                          "as N-Quads (pyoxigraph reads at most 16 MiB at once); shorten or split it") from None
     trig = trig_body(ordered)
+    return _meta(spec, digest, base_iri, lines, (nq, trig), anchors), nq, trig
+
+
+def _read_shared(spec: PartSpec, ontology_dir: Path | None, root: Path | None) -> list[ox.Quad]:
+    """The shared files' quads, each file in its graph; refuses a record declared in two files."""
+    quads: list[ox.Quad] = []
+    declared = Declarations()
+    for name in spec.files:
+        path = Path(name)
+        graph = _shared_graph(path, ontology_dir)
+        parsed = parse_file(path, graph, root)
+        if graph != graph_iri("ontology"):  # the ontology declares classes, not records
+            declared.add(parsed, name)
+        quads.extend(parsed)
+    return quads
+
+
+def _read_document_part(spec: PartSpec, root: Path | None) -> tuple[list[ox.Quad], list[DocumentText]]:
+    """A document folder's quads and texts; refuses data outside the document's own graph."""
+    folder = Path(spec.folder or spec.name)
+    quads, document_texts, _files = read_document(folder, root)
+    own = graph_iri(spec.document or "")
+    stray = next((q for q in quads if q.graph_name != own), None)
+    if stray is not None:
+        raise InputError(
+            str(folder),
+            f"a document folder's data belongs in its own graph <{own.value}>, but a file puts "
+            f"{stray.subject} into <{getattr(stray.graph_name, 'value', 'the default graph')}>; "
+            "put shared records in data/authorities/ and link batches in data/links/",
+        )
+    return quads, document_texts
+
+
+def _meta(spec: PartSpec, digest: str, base_iri: str, lines: list[str], outputs: tuple[bytes, bytes],
+          anchors: list[anchoring.Anchor]) -> PartMeta:
+    """What the rest of the build needs of a part without reading its output again.
+
+    Its outputs' hashes and sizes, counts for the summary, and the triples other
+    parts' units need as context: types, and what it says about named graphs.
+    """
+    nq, trig = outputs
     ontology = f"<{base_iri}graph/ontology>"
     graph_prefix = f"<{base_iri}graph/"
     classes: Counter[str] = Counter()
@@ -286,7 +309,7 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
                 types.add((subject, predicate, obj))
         if graph != ontology and subject.startswith(graph_prefix):
             about.add((subject, (subject, predicate, obj)))
-    meta = PartMeta(
+    return PartMeta(
         name=spec.name,
         digest=digest,
         nq_sha=hashlib.sha256(nq).hexdigest(),
@@ -301,7 +324,6 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
         document=spec.document,
         sizes=(len(nq), len(trig)),
     )
-    return meta, nq, trig
 
 
 def declaring_file_of(spec: PartSpec, iri: str, base_iri: str, ontology_dir: Path | None) -> str:
