@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -89,11 +90,11 @@ class PartMeta:
     document: str | None = None
     sizes: tuple[int, int] = (0, 0)  # bytes of the N-Quads and TriG outputs
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     @classmethod
-    def from_json(cls, data: dict) -> PartMeta:
+    def from_json(cls, data: dict[str, Any]) -> PartMeta:
         data = dict(data)
         data["types"] = [tuple(t) for t in data["types"]]
         data["about"] = [(g, tuple(t)) for g, t in data["about"]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import URIRef
 
@@ -98,7 +99,7 @@ def citation(store: Store, document: str, labels: LabelIndex) -> Citation | None
 
 def csl_json(cite: Citation) -> str:
     """CSL-JSON (a list with one item), as Zotero and citeproc read it."""
-    item: dict = {"id": cite.key, "type": "manuscript", "title": cite.title}
+    item: dict[str, Any] = {"id": cite.key, "type": "manuscript", "title": cite.title}
     if cite.form:
         item["genre"] = cite.form
     if cite.authors:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -268,7 +269,7 @@ def _links(store: Store, iri: str) -> list[WikidataLink]:
 
 
 def _events(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> list[Involvement]:
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for row in store.select(EVENTS, {"iri": URIRef(iri)}):
         key = str(row["e"])
         entry = found.setdefault(key, {"roles": set(), "row": row})

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
@@ -270,7 +271,7 @@ def _timelinejs_date(value: str) -> dict[str, str]:
     return parts
 
 
-def to_timelinejs(timeline: Timeline, base_iri: str) -> dict:
+def to_timelinejs(timeline: Timeline, base_iri: str) -> dict[str, Any]:
     """TimelineJS 3 JSON: one slide per dated item, in its row; undated steps in the title slide.
 
     Each event also carries ``uri``, ``label``, ``kind`` and ``modality`` (TimelineJS

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import URIRef
 
@@ -80,7 +81,7 @@ def place_points(store: Store, base_iri: str) -> list[PlacePoint]:
     return list(points.values())
 
 
-def map_json(points: list[PlacePoint], base_iri: str) -> dict:
+def map_json(points: list[PlacePoint], base_iri: str) -> dict[str, Any]:
     """The map's data: points with page links, and where they come from."""
     return {
         "snapshot": base_iri + SNAPSHOT_GRAPH,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import URIRef
 
@@ -247,7 +248,7 @@ class Network:
         edges = tuple(e for e in self.edges if e.source in seen and e.target in seen)
         return Network(nodes, edges, self.source_labels)
 
-    def to_json(self, base_iri: str, focus: str | None = None) -> dict:
+    def to_json(self, base_iri: str, focus: str | None = None) -> dict[str, Any]:
         """The network as JSON for the viewers: nodes and edges with page links."""
         return {
             "focus": focus,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from histgraph.present.network import MODALITIES
 from histgraph.present.site_paths import site_path
@@ -146,7 +147,7 @@ class Timeline:
         """Records (other sources) that say what happened instead of, or as, ``step``."""
         return sorted(i.iri for i in self.items.values() if step in i.corresponds_to)
 
-    def to_json(self, base_iri: str) -> dict:
+    def to_json(self, base_iri: str) -> dict[str, Any]:
         """The timeline for the viewer: rows, dated items, undated notes, and flags."""
         labels = {**self.labels, **{iri: item.label for iri, item in self.items.items()}}
         following: dict[str, list[str]] = defaultdict(list)
@@ -154,7 +155,7 @@ class Timeline:
             for prev in item.previous:
                 following[prev].append(item.iri)
 
-        def describe(item: TimelineItem) -> dict:
+        def describe(item: TimelineItem) -> dict[str, Any]:
             return {
                 "id": item.iri,
                 "href": site_path(item.iri, base_iri),
@@ -238,7 +239,7 @@ def extract_timeline(store: Store) -> Timeline:
 
     flags: dict[str, Flag] = {}
     concerns: dict[str, set[str]] = defaultdict(set)
-    rows_by_note: dict[str, dict] = {}
+    rows_by_note: dict[str, dict[str, Any]] = {}
     for row in store.select(NOTES_QUERY):
         note = str(row["note"])
         concerns[note].add(str(row["concerns"]))
@@ -260,7 +261,7 @@ def extract_timeline(store: Store) -> Timeline:
     return Timeline(items, flags, _group_names(store), labels)
 
 
-def _merge_row(item: TimelineItem, row: dict) -> None:
+def _merge_row(item: TimelineItem, row: dict[str, Any]) -> None:
     if "begin" in row:
         item.start = str(row["begin"])
     if "end" in row:

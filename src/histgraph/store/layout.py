@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -98,7 +98,7 @@ def verify_manifest(folder: Path) -> list[str]:
 # -- reading a build's dumps --------------------------------------------------------
 
 
-def read_state(folder: Path) -> dict:
+def read_state(folder: Path) -> dict[str, Any]:
     """The state a build recorded: its parts in order, its validation units."""
     return json.loads((folder / STATE).read_text())
 

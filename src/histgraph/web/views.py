@@ -9,6 +9,8 @@ per build and cached.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
 from histgraph.errors import HistgraphError, quoted
@@ -94,7 +96,7 @@ def network_json() -> Response:
     return jsonify(graph.neighbourhood(focus, depth).to_json(context.settings.base_iri, focus=focus))
 
 
-def _timeline_json() -> dict:
+def _timeline_json() -> dict[str, Any]:
     context = get_context()
     return context.cached(
         "views-timeline-json", lambda: extract_timeline(context.store).to_json(context.settings.base_iri)
@@ -119,7 +121,7 @@ def timeline_json() -> Response:
     return jsonify(_timeline_json())
 
 
-def _map_json() -> dict:
+def _map_json() -> dict[str, Any]:
     context = get_context()
     base = context.settings.base_iri
     return context.cached("views-map-json", lambda: map_json(place_points(context.store, base), base))
