@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from histgraph import __version__
 from histgraph.atomic_files import write_atomically
+from histgraph.config import Settings
 from histgraph.errors import HistgraphError
 from histgraph.store import term_from_json, to_oxigraph
 from histgraph.timestamps import utc_timestamp
@@ -63,7 +64,7 @@ class ClientOptions:
         return f"histgraph/{__version__} (https://histgraph.example.org/; {contact})"
 
 
-def options_from_settings(settings: Any, *, use_cache: bool = True) -> ClientOptions:
+def options_from_settings(settings: Settings, *, use_cache: bool = True) -> ClientOptions:
     """Client options from :class:`histgraph.config.Settings` (cache under ``.cache/wikidata``)."""
     cache_dir = settings.wikidata_cache_dir or settings.project_dir / ".cache" / "wikidata"
     return ClientOptions(
