@@ -255,20 +255,7 @@ def check_query(
         )
     decoded = decode_escapes(text)
     toks = list(tokens(decoded))
-    depth, deepest = 0, 0
-    for tok in toks:
-        if tok.kind != "punct":
-            continue
-        if tok.text in _OPEN:
-            depth += 1
-            if depth > max_depth:
-                raise QueryRejected(
-                    f"the query nests brackets more than {max_depth} deep at "
-                    f"{_where(decoded, tok.position)} (setting max_query_depth); simplify it"
-                )
-            deepest = max(deepest, depth)
-        elif tok.text in _CLOSE:
-            depth = max(0, depth - 1)
+    _check_depth(decoded, toks, max_depth)
     _check_chains(toks, max_operators, max_path_length)
     words = [(k, t.text.upper()) for k, t in enumerate(toks) if t.kind == "word" and ":" not in t.text]
     keywords = {w for _, w in words}
@@ -279,6 +266,34 @@ def check_query(
     if form is None:
         raise QueryRejected("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     prefixes = _prefixes(toks)
+    services = _services(decoded, toks, words, prefixes, federation_allowlist)
+    from_graphs, from_named = _from_lists(decoded, toks, words, prefixes)
+    short = {name.rstrip(":"): iri for name, iri in prefixes.items() if name.rstrip(":")}
+    return CheckedQuery(
+        decoded, form, "FROM" in keywords, tuple(services), tuple(from_graphs), tuple(from_named), short
+    )
+
+
+def _check_depth(decoded: str, toks: list[Token], max_depth: int) -> None:
+    """Refuse brackets nested deeper than ``max_depth``, naming where."""
+    depth = 0
+    for tok in toks:
+        if tok.kind != "punct":
+            continue
+        if tok.text in _OPEN:
+            depth += 1
+            if depth > max_depth:
+                raise QueryRejected(
+                    f"the query nests brackets more than {max_depth} deep at "
+                    f"{_where(decoded, tok.position)} (setting max_query_depth); simplify it"
+                )
+        elif tok.text in _CLOSE:
+            depth = max(0, depth - 1)
+
+
+def _services(decoded: str, toks: list[Token], words: list[tuple[int, str]], prefixes: dict[str, str],
+              federation_allowlist: tuple[str, ...]) -> list[str]:
+    """The IRIs of the query's SERVICE clauses; refuses any not on the allow-list."""
     services = []
     for k, word in words:
         if word != "SERVICE":
@@ -293,6 +308,12 @@ def check_query(
                 "setting federation_allowlist"
             )
         services.append(iri)
+    return services
+
+
+def _from_lists(decoded: str, toks: list[Token], words: list[tuple[int, str]],
+                prefixes: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The IRIs after FROM and after FROM NAMED, in order."""
     from_graphs: list[str] = []
     from_named: list[str] = []
     for k, word in words:
@@ -302,10 +323,7 @@ def check_query(
                 raise QueryRejected(f"FROM at {_where(decoded, toks[k].position)} needs an IRI")
             named = toks[k + 1].text.upper() == "NAMED"
             (from_named if named else from_graphs).append(iri)
-    short = {name.rstrip(":"): iri for name, iri in prefixes.items() if name.rstrip(":")}
-    return CheckedQuery(
-        decoded, form, "FROM" in keywords, tuple(services), tuple(from_graphs), tuple(from_named), short
-    )
+    return from_graphs, from_named
 
 
 #: The keyword the engine probe looks for, and the bare word that replaces it: a
