@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from histgraph.cli import _settings, handle_errors
+from histgraph.cli.app import handle_errors, settings_from
 from histgraph.cli.wikidata_options import endpoint_option, timeout_option
 
 
@@ -43,7 +43,7 @@ def command(
     from histgraph.wikidata.client import WikidataClient, options_from_settings
     from histgraph.wikidata.enrich import enrich
 
-    settings = _settings(
+    settings = settings_from(
         ctx, wikidata_endpoint=endpoint, commons_api_url=commons_api, wikidata_timeout=timeout
     )
     client = WikidataClient(

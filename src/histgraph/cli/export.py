@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from histgraph.cli import _settings, handle_errors
+from histgraph.cli.app import handle_errors, settings_from
 from histgraph.config import Settings
 from histgraph.errors import HistgraphError
 from histgraph.present.export import FORMATS
@@ -52,12 +52,12 @@ def command(ctx: click.Context, fmt: str, output: str | None) -> None:
     from histgraph.store import open_store
 
     if fmt in DATASET:
-        _export_dataset(_settings(ctx), DATASET[fmt], output)
+        _export_dataset(settings_from(ctx), DATASET[fmt], output)
         return
     spec = FORMATS[fmt]
     if spec.binary and output is None:
         raise click.UsageError(f"--format {fmt} is binary: give a file with -o, e.g. -o network.{spec.extension}")
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     with click.progressbar(length=2, label=f"exporting {fmt}", file=sys.stderr) as bar:
         store = open_store(settings)
         bar.update(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from histgraph.cli import _settings, handle_errors
+from histgraph.cli.app import handle_errors, settings_from
 from histgraph.cli.wikidata_options import endpoint_option, timeout_option
 
 PUBLIC_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -91,7 +91,7 @@ def command(
     from histgraph.wikidata.review import latest_review
 
     overrides = {"wikidata_endpoint": endpoint, "wikidata_timeout": timeout, "reviewer": reviewer}
-    settings = _settings(ctx, **overrides)
+    settings = settings_from(ctx, **overrides)
     if accept or reject or apply_only:
         path = review_file or latest_review(settings.data_dir)
         batch, review = apply_decisions(

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from histgraph.cli import _settings, handle_errors
+from histgraph.cli.app import handle_errors, settings_from
 
 
 @click.command("validate")
@@ -32,11 +32,11 @@ def command(ctx: click.Context, fmt: str, workers: int | None, no_cache: bool) -
     Example: histgraph validate --format json
     """
     from histgraph.build.pipeline import validate_project
-    from histgraph.cli import _StageBars
+    from histgraph.cli.build import StageBars
     from histgraph.validation.report import to_text
 
-    settings = _settings(ctx)
-    with _StageBars() as bars:
+    settings = settings_from(ctx)
+    with StageBars() as bars:
         report, described = validate_project(settings, progress=bars, workers=workers, use_cache=not no_cache)
     if fmt == "turtle":
         click.echo(report.turtle().decode("utf-8"), nl=False)
