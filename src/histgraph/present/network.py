@@ -317,53 +317,22 @@ def extract_network(store: Store) -> Network:
     they are citations, not part of the story. Everything else of a listed kind
     is a node, even without relations.
     """
-    classes: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
-    modality: dict[str, str] = {}
-    documents: dict[str, set[str]] = defaultdict(set)
-    according: dict[str, set[str]] = defaultdict(set)
-    source_labels: dict[str, str] = {}
-    for row in store.select(NODES_QUERY):
-        iri = str(row["node"])
-        classes[iri].add(str(row["class"]))
-        if "label" in row:
-            labels[iri].add((str(row["label"]), getattr(row["label"], "language", None)))
-        if "modality" in row and str(row["modality"]) in MODALITIES:
-            modality[iri] = MODALITIES[str(row["modality"])]
-        if "document" in row:
-            documents[iri].add(str(row["document"]))
-        if isinstance(row.get("accordingTo"), URIRef):
-            according[iri].add(str(row["accordingTo"]))
-            if "accordingToLabel" in row:
-                source_labels[str(row["accordingTo"])] = str(row["accordingToLabel"])
-
-    edges: dict[str, NetworkEdge] = {}
-    for row in store.select(EDGES_QUERY):
-        s, p, o = str(row["s"]), str(row["p"]), str(row["o"])
-        if p in NOT_EDGES or p.startswith(NOT_EDGE_NAMESPACES) or s not in classes or o not in classes:
-            continue
-        label, reverse = RELATIONS.get(p, (str(row.get("relationLabel") or _local_name(p)), False))
-        fact_modality = modality.get(s) or modality.get(o)
-        if fact_modality is None and "statementModality" in row:
-            fact_modality = MODALITIES.get(str(row["statementModality"]))
-        source, target = (o, s) if reverse else (s, o)
-        edge = NetworkEdge(source, target, p, label, fact_modality)
-        edges[edge.key] = edge
-
+    found = _node_rows(store)
+    edges = _edges(store, found)
     related = {e.source for e in edges.values()} | {e.target for e in edges.values()}
     nodes: dict[str, NetworkNode] = {}
-    for iri in sorted(classes):
-        best = min(classes[iri], key=lambda c: _KIND_RANK[c])
+    for iri in sorted(found.classes):
+        best = min(found.classes[iri], key=lambda c: _KIND_RANK[c])
         kind = _KIND_OF_CLASS[best]
-        if iri not in related and not documents[iri]:
+        if iri not in related and not found.documents[iri]:
             continue
         nodes[iri] = NetworkNode(
             iri,
-            _pick_label(sorted(labels[iri], key=lambda t: (t[0], t[1] or "")), iri),
+            _pick_label(sorted(found.labels[iri], key=lambda t: (t[0], t[1] or "")), iri),
             kind,
-            modality.get(iri),
-            tuple(sorted(documents[iri])),
-            tuple(sorted(according[iri])),
+            found.modality.get(iri),
+            tuple(sorted(found.documents[iri])),
+            tuple(sorted(found.according[iri])),
         )
     kept = tuple(
         sorted(
@@ -371,4 +340,52 @@ def extract_network(store: Store) -> Network:
             key=lambda e: (e.source, e.relation, e.target),
         )
     )
-    return Network(nodes, kept, source_labels)
+    return Network(nodes, kept, found.source_labels)
+
+
+@dataclass
+class _NodeRows:
+    """What the nodes query says of each node, gathered by IRI."""
+
+    classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, set[tuple[str, str | None]]] = field(default_factory=lambda: defaultdict(set))
+    modality: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    according: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    source_labels: dict[str, str] = field(default_factory=dict)
+
+
+def _node_rows(store: Store) -> _NodeRows:
+    """Every node of a listed kind with its classes, labels, modality, documents and sources."""
+    found = _NodeRows()
+    for row in store.select(NODES_QUERY):
+        iri = str(row["node"])
+        found.classes[iri].add(str(row["class"]))
+        if "label" in row:
+            found.labels[iri].add((str(row["label"]), getattr(row["label"], "language", None)))
+        if "modality" in row and str(row["modality"]) in MODALITIES:
+            found.modality[iri] = MODALITIES[str(row["modality"])]
+        if "document" in row:
+            found.documents[iri].add(str(row["document"]))
+        if isinstance(row.get("accordingTo"), URIRef):
+            found.according[iri].add(str(row["accordingTo"]))
+            if "accordingToLabel" in row:
+                found.source_labels[str(row["accordingTo"])] = str(row["accordingToLabel"])
+    return found
+
+
+def _edges(store: Store, found: _NodeRows) -> dict[str, NetworkEdge]:
+    """The relations between nodes, by key, worded and pointed the way a reader says them."""
+    edges: dict[str, NetworkEdge] = {}
+    for row in store.select(EDGES_QUERY):
+        s, p, o = str(row["s"]), str(row["p"]), str(row["o"])
+        if p in NOT_EDGES or p.startswith(NOT_EDGE_NAMESPACES) or s not in found.classes or o not in found.classes:
+            continue
+        label, reverse = RELATIONS.get(p, (str(row.get("relationLabel") or _local_name(p)), False))
+        fact_modality = found.modality.get(s) or found.modality.get(o)
+        if fact_modality is None and "statementModality" in row:
+            fact_modality = MODALITIES.get(str(row["statementModality"]))
+        source, target = (o, s) if reverse else (s, o)
+        edge = NetworkEdge(source, target, p, label, fact_modality)
+        edges[edge.key] = edge
+    return edges
