@@ -1,6 +1,6 @@
 """A validation report a historian can read: grouped, labelled, with the passage.
 
-:func:`describe` turns a :class:`~histgraph.validate.ValidationReport` into a
+:func:`describe` turns a :class:`~histgraph.validation.validate.ValidationReport` into a
 plain structure grouped by document (named graph) and then by entity, with
 labels instead of IRIs and, where the entity is anchored in a text, the words of
 the text with a little context. :func:`to_text` prints it; the same structure is
@@ -17,7 +17,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from histgraph.validation.validate import Finding, ValidationReport
+from histgraph.validation.results import Finding, ValidationReport
+
+#: An RDF term the report reads a value of (triple terms have none, and are skipped).
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _OA = "http://www.w3.org/ns/oa#"
@@ -65,14 +68,15 @@ class StoreReportContext(ReportContext):
         self._labels: dict[str, str | None] = {}
         self._passages: dict[str, Passage | None] = {}
 
-    def _values(self, subject: str, predicate: str) -> list[ox.Term]:
+    def _values(self, subject: str, predicate: str) -> list[_Term]:
         if not subject or subject.startswith("_:"):
             return []
         try:
             node = ox.NamedNode(subject)
         except ValueError:
             return []
-        return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)]
+        quads = self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+        return [q.object for q in quads if not isinstance(q.object, ox.Triple)]
 
     def label(self, iri: str | None) -> str | None:
         if iri is None:
@@ -87,7 +91,7 @@ class StoreReportContext(ReportContext):
             self._labels[iri] = label
         return self._labels[iri]
 
-    def prime(self, described: dict, stale: set[str]) -> None:
+    def prime(self, described: dict[str, Any], stale: set[str]) -> None:
         """Take the labels and passages a previous report (``describe`` output) shows, except ``stale`` IRIs.
 
         A build that changes a few documents can only change the labels and
@@ -120,7 +124,8 @@ class StoreReportContext(ReportContext):
             node = ox.NamedNode(iri)
         except ValueError:
             return None
-        annotations = sorted({q.subject.value for q in self.store.quads_for_pattern(
+        # pyoxigraph 0.5's stub still allows a Triple subject; RDF 1.2 and its store do not.
+        annotations = sorted({q.subject.value for q in self.store.quads_for_pattern(  # type: ignore[union-attr]
             None, ox.NamedNode(_OA + "hasBody"), node, None)})
         for annotation in annotations:
             if not any(m.value == _OA + "describing" for m in self._values(annotation, _OA + "motivatedBy")):
@@ -132,7 +137,7 @@ class StoreReportContext(ReportContext):
         return None
 
     def _target_passage(self, target: str) -> Passage | None:
-        by_subject: dict[str, dict[str, list[object]]] = {}
+        by_subject: dict[str, dict[str, list[_Term]]] = {}
         for prop in ("hasSource", "hasSelector"):
             by_subject.setdefault(target, {})[prop] = self._values(target, _OA + prop)
         for selector in by_subject[target]["hasSelector"]:
@@ -148,7 +153,7 @@ class StoreReportContext(ReportContext):
         return _passage(by_subject, texts, target)
 
 
-def _passage(by_subject: dict, texts: dict[str, str], target: str) -> Passage | None:
+def _passage(by_subject: dict[str, dict[str, list[_Term]]], texts: dict[str, str], target: str) -> Passage | None:
     props = by_subject.get(target, {})
     source = props.get("hasSource", [None])[0]
     quote = position = None
@@ -186,12 +191,12 @@ def _finding_dict(finding: Finding, context: ReportContext) -> dict[str, object]
     }
 
 
-def describe(report: ValidationReport, context: ReportContext) -> dict[str, object]:
+def describe(report: ValidationReport, context: ReportContext) -> dict[str, Any]:
     """The report as a plain structure: documents, then entities, then findings.
 
     This is the ``--format json`` output; docs/validation.md documents it.
     """
-    documents: dict[str, dict[str, dict[str, object]]] = {}
+    documents: dict[str, dict[str, dict[str, Any]]] = {}
     for finding in report.findings:
         graph = finding.graph or ""
         entities = documents.setdefault(graph, {})
@@ -199,7 +204,7 @@ def describe(report: ValidationReport, context: ReportContext) -> dict[str, obje
             finding.focus,
             {"iri": finding.focus, "label": context.label(finding.focus), "findings": []},
         )
-        entity["findings"].append(_finding_dict(finding, context))  # type: ignore[attr-defined]
+        entity["findings"].append(_finding_dict(finding, context))
     return {
         "format": JSON_FORMAT_VERSION,
         "conforms": report.conforms,
@@ -224,16 +229,16 @@ def read_described(path: Path) -> dict[str, Any] | None:
     return described if isinstance(described, dict) and "documents" in described else None
 
 
-def to_text(described: dict[str, object]) -> str:
+def to_text(described: dict[str, Any]) -> str:
     """The described report as text for a terminal: one block per document and entity."""
     counts = described["counts"]
     lines = []
     verdict = "conforms" if described["conforms"] else "does NOT conform"
     lines.append(
-        f"The data {verdict}: {counts['violations']} violation(s), "  # type: ignore[index]
-        f"{counts['warnings']} warning(s), {counts['infos']} note(s)."  # type: ignore[index]
+        f"The data {verdict}: {counts['violations']} violation(s), "
+        f"{counts['warnings']} warning(s), {counts['infos']} note(s)."
     )
-    for document in described["documents"]:  # type: ignore[attr-defined]
+    for document in described["documents"]:
         lines.append("")
         lines.append(f"== {document['label'] or document['graph']}")
         lines.append(f"   ({document['graph']})")
