@@ -9,6 +9,7 @@ import click
 
 from histgraph.cli.app import handle_errors, settings_from
 from histgraph.cli.wikidata_options import endpoint_option, timeout_option
+from histgraph.config import Settings
 
 PUBLIC_ENDPOINT = "https://query.wikidata.org/sparql"
 
@@ -86,29 +87,41 @@ def command(
     named graph, with who decided, when and how. Editing the review file and
     running `histgraph link --apply` does the same. See docs/wikidata.md.
     """
-    from histgraph.wikidata.client import WikidataClient, options_from_settings
-    from histgraph.wikidata.linking import apply_decisions, reconcile
+    settings = settings_from(ctx, wikidata_endpoint=endpoint, wikidata_timeout=timeout, reviewer=reviewer)
+    if accept or reject or apply_only:
+        _decide(settings, review_file, accept, reject, note)
+    else:
+        _reconcile(settings, only, include_linked, use_cache=not no_cache)
+
+
+def _decide(settings: Settings, review_file: Path | None, accept: tuple[str, ...], reject: tuple[str, ...],
+            note: str) -> None:
+    """Record decisions in the review file and write the links it now holds."""
+    from histgraph.wikidata.linking import apply_decisions
     from histgraph.wikidata.review import latest_review
 
-    overrides = {"wikidata_endpoint": endpoint, "wikidata_timeout": timeout, "reviewer": reviewer}
-    settings = settings_from(ctx, **overrides)
-    if accept or reject or apply_only:
-        path = review_file or latest_review(settings.data_dir)
-        batch, review = apply_decisions(
-            settings.data_dir,
-            path,
-            accept=accept,
-            reject=reject,
-            reviewer=settings.reviewer,
-            note=note,
-        )
-        decided = sum(1 for e in review["entities"] if e["decisions"])
-        accepted = sum(
-            1 for e in review["entities"] if any(d["status"] == "accepted" for d in e["decisions"])
-        )
-        click.echo(f"{path}: {decided} entities decided, {accepted} matches accepted")
-        click.echo(f"links written to {batch}; run `histgraph build` to publish them")
-        return
+    path = review_file or latest_review(settings.data_dir)
+    batch, review = apply_decisions(
+        settings.data_dir,
+        path,
+        accept=accept,
+        reject=reject,
+        reviewer=settings.reviewer,
+        note=note,
+    )
+    decided = sum(1 for e in review["entities"] if e["decisions"])
+    accepted = sum(
+        1 for e in review["entities"] if any(d["status"] == "accepted" for d in e["decisions"])
+    )
+    click.echo(f"{path}: {decided} entities decided, {accepted} matches accepted")
+    click.echo(f"links written to {batch}; run `histgraph build` to publish them")
+
+
+def _reconcile(settings: Settings, only: tuple[str, ...], include_linked: bool, *, use_cache: bool) -> None:
+    """Ask the endpoint for candidates, write the review file and the unreviewed candidates."""
+    from histgraph.wikidata.client import WikidataClient, options_from_settings
+    from histgraph.wikidata.linking import apply_decisions, reconcile
+
     if settings.wikidata_endpoint == PUBLIC_ENDPOINT and not settings.wikidata_contact:
         click.echo(
             "note: set wikidata_contact (HISTGRAPH_WIKIDATA_CONTACT) to an e-mail or URL; "
@@ -116,7 +129,7 @@ def command(
             err=True,
         )
     client = WikidataClient(
-        options_from_settings(settings, use_cache=not no_cache),
+        options_from_settings(settings, use_cache=use_cache),
         notify=lambda line: click.echo(line, err=True),
     )
     with click.progressbar(length=1, label="reconciling", file=sys.stderr, show_pos=True) as bar:
