@@ -271,82 +271,26 @@ def batch_quads(review: dict[str, Any], name: str, known_agents: set[str]) -> li
     reviewers: dict[str, str] = {}
     times: list[str] = []
     linker = prefixed(LINKER_AGENT)
-    method = candidate_method()
     pending = 0
     for entry in review["entities"]:
-        subject = entry["entity"]
-        by_qid = {c["qid"]: c for c in entry.get("candidates", [])}
         decisions = entry.get("decisions", [])
         accepted = [d for d in decisions if d["status"] == "accepted"]
         if accepted:
             d = accepted[-1]
             agent = prefixed(f"agent:{_slug(d['reviewer'])}")
             reviewers[agent.value] = d["reviewer"]
-            key = f"{subject.rpartition('/')[2]}-{d['qid']}"
-            quads.append(
-                ox.Quad(
-                    ox.NamedNode(subject),
-                    prefixed("skos:exactMatch"),
-                    ox.NamedNode(WD + d["qid"]),
-                    reviewed,
-                )
-            )
-            node, statement = _statement(reviewed, key, subject, "skos:exactMatch", d["qid"])
-            quads += statement + _scored(node, by_qid.get(d["qid"]))
-            quads.append(ox.Quad(node, prefixed("prov:wasAttributedTo"), agent))
-            quads.append(ox.Quad(node, prefixed("hg:matchMethod"), prefixed("hg:ManualReview")))
+            quads += _accepted_link(entry, d, reviewed, agent)
             if d.get("at"):
-                quads.append(
-                    ox.Quad(node, prefixed("prov:generatedAtTime"), typed(d["at"], "dateTime"))
-                )
                 times.append(d["at"])
-            if d.get("note"):
-                quads.append(ox.Quad(node, prefixed("rdfs:comment"), text(d["note"], "en")))
             continue
         if any(d["status"] == "rejected" and d.get("qid") is None for d in decisions):
             continue  # every candidate was rejected
-        rejected = {d.get("qid") for d in decisions if d["status"] == "rejected"}
-        for candidate in entry.get("candidates", []):
-            if candidate["qid"] in rejected or candidate["score"] < PUBLISH_MIN_SCORE:
-                continue
-            pending += 1
-            key = f"{subject.rpartition('/')[2]}-{candidate['qid']}"
-            quads.append(
-                ox.Quad(
-                    ox.NamedNode(subject),
-                    prefixed("skos:closeMatch"),
-                    ox.NamedNode(WD + candidate["qid"]),
-                    candidates,
-                )
-            )
-            node, statement = _statement(
-                candidates, key, subject, "skos:closeMatch", candidate["qid"]
-            )
-            quads += statement + _scored(node, candidate)
-            quads.append(ox.Quad(node, prefixed("prov:wasAttributedTo"), linker))
+        links = _candidate_links(entry, candidates, linker)
+        pending += len(links)
+        quads += [quad for link in links for quad in link]
     day = name.removeprefix("links-wikidata-")
     if reviewers:
-        quads += [
-            ox.Quad(
-                reviewed, prefixed("rdfs:label"), text(f"Reviewed Wikidata matches ({day})", "en")
-            ),
-            ox.Quad(reviewed, prefixed("hg:matchStatus"), prefixed("hg:Reviewed")),
-            ox.Quad(reviewed, prefixed("hg:matchMethod"), prefixed("hg:ManualReview")),
-            ox.Quad(
-                reviewed,
-                prefixed("prov:generatedAtTime"),
-                typed(max(times) if times else review["created"], "dateTime"),
-            ),
-            ox.Quad(
-                reviewed,
-                prefixed("rdfs:comment"),
-                text(
-                    "Each match was accepted by a named reviewer from candidates that `histgraph link` "
-                    f"found and scored on {review['endpoint']}; the score and its reasons are on each link's statement.",
-                    "en",
-                ),
-            ),
-        ]
+        quads += _reviewed_graph(reviewed, day, review, max(times) if times else review["created"])
         for agent_iri, label in reviewers.items():
             quads.append(ox.Quad(reviewed, prefixed("prov:wasAttributedTo"), ox.NamedNode(agent_iri)))
             if agent_iri not in known_agents:
@@ -357,28 +301,7 @@ def batch_quads(review: dict[str, Any], name: str, known_agents: set[str]) -> li
                     ox.Quad(ox.NamedNode(agent_iri), prefixed("rdfs:label"), text(label, "en"))
                 )
     if pending:
-        quads += [
-            ox.Quad(
-                candidates,
-                prefixed("rdfs:label"),
-                text(f"Candidate Wikidata matches, unreviewed ({day})", "en"),
-            ),
-            ox.Quad(candidates, prefixed("hg:matchStatus"), prefixed("hg:Candidate")),
-            ox.Quad(candidates, prefixed("hg:matchMethod"), ox.NamedNode(str(method))),
-            ox.Quad(candidates, prefixed("prov:wasAttributedTo"), linker),
-            ox.Quad(
-                candidates, prefixed("prov:generatedAtTime"), typed(review["created"], "dateTime")
-            ),
-            ox.Quad(
-                candidates,
-                prefixed("rdfs:comment"),
-                text(
-                    "Not confirmed: candidates that `histgraph link` found by exact label or alias and scored "
-                    "on names, types and dates; nobody has reviewed them yet.",
-                    "en",
-                ),
-            ),
-        ]
+        quads += _candidates_graph(candidates, day, review, linker)
         if linker.value not in known_agents:
             quads += [
                 ox.Quad(linker, prefixed("rdf:type"), prefixed("prov:SoftwareAgent")),
@@ -386,3 +309,79 @@ def batch_quads(review: dict[str, Any], name: str, known_agents: set[str]) -> li
                 ox.Quad(linker, prefixed("rdfs:label"), text("histgraph link", "en")),
             ]
     return quads
+
+
+def _accepted_link(entry: dict[str, Any], d: dict[str, Any], reviewed: ox.NamedNode,
+                   agent: ox.NamedNode) -> list[ox.Quad]:
+    """An accepted match as skos:exactMatch, with its statement: score, reviewer, time and note."""
+    subject = entry["entity"]
+    by_qid = {c["qid"]: c for c in entry.get("candidates", [])}
+    key = f"{subject.rpartition('/')[2]}-{d['qid']}"
+    quads = [ox.Quad(ox.NamedNode(subject), prefixed("skos:exactMatch"), ox.NamedNode(WD + d["qid"]), reviewed)]
+    node, statement = _statement(reviewed, key, subject, "skos:exactMatch", d["qid"])
+    quads += statement + _scored(node, by_qid.get(d["qid"]))
+    quads.append(ox.Quad(node, prefixed("prov:wasAttributedTo"), agent))
+    quads.append(ox.Quad(node, prefixed("hg:matchMethod"), prefixed("hg:ManualReview")))
+    if d.get("at"):
+        quads.append(ox.Quad(node, prefixed("prov:generatedAtTime"), typed(d["at"], "dateTime")))
+    if d.get("note"):
+        quads.append(ox.Quad(node, prefixed("rdfs:comment"), text(d["note"], "en")))
+    return quads
+
+
+def _candidate_links(entry: dict[str, Any], candidates: ox.NamedNode, linker: ox.NamedNode) -> list[list[ox.Quad]]:
+    """Each candidate not rejected and scored high enough as skos:closeMatch with its statement, one list each."""
+    subject = entry["entity"]
+    rejected = {d.get("qid") for d in entry.get("decisions", []) if d["status"] == "rejected"}
+    links = []
+    for candidate in entry.get("candidates", []):
+        if candidate["qid"] in rejected or candidate["score"] < PUBLISH_MIN_SCORE:
+            continue
+        key = f"{subject.rpartition('/')[2]}-{candidate['qid']}"
+        link = [ox.Quad(ox.NamedNode(subject), prefixed("skos:closeMatch"), ox.NamedNode(WD + candidate["qid"]),
+                        candidates)]
+        node, statement = _statement(candidates, key, subject, "skos:closeMatch", candidate["qid"])
+        link += statement + _scored(node, candidate)
+        link.append(ox.Quad(node, prefixed("prov:wasAttributedTo"), linker))
+        links.append(link)
+    return links
+
+
+def _reviewed_graph(reviewed: ox.NamedNode, day: str, review: dict[str, Any], latest: str) -> list[ox.Quad]:
+    """What the graph of reviewed matches says about itself: label, status, method, time, how it was made."""
+    return [
+        ox.Quad(reviewed, prefixed("rdfs:label"), text(f"Reviewed Wikidata matches ({day})", "en")),
+        ox.Quad(reviewed, prefixed("hg:matchStatus"), prefixed("hg:Reviewed")),
+        ox.Quad(reviewed, prefixed("hg:matchMethod"), prefixed("hg:ManualReview")),
+        ox.Quad(reviewed, prefixed("prov:generatedAtTime"), typed(latest, "dateTime")),
+        ox.Quad(
+            reviewed,
+            prefixed("rdfs:comment"),
+            text(
+                "Each match was accepted by a named reviewer from candidates that `histgraph link` "
+                f"found and scored on {review['endpoint']}; the score and its reasons are on each link's statement.",
+                "en",
+            ),
+        ),
+    ]
+
+
+def _candidates_graph(candidates: ox.NamedNode, day: str, review: dict[str, Any],
+                      linker: ox.NamedNode) -> list[ox.Quad]:
+    """What the graph of unreviewed candidates says about itself: label, status, method, agent, time."""
+    return [
+        ox.Quad(candidates, prefixed("rdfs:label"), text(f"Candidate Wikidata matches, unreviewed ({day})", "en")),
+        ox.Quad(candidates, prefixed("hg:matchStatus"), prefixed("hg:Candidate")),
+        ox.Quad(candidates, prefixed("hg:matchMethod"), ox.NamedNode(str(candidate_method()))),
+        ox.Quad(candidates, prefixed("prov:wasAttributedTo"), linker),
+        ox.Quad(candidates, prefixed("prov:generatedAtTime"), typed(review["created"], "dateTime")),
+        ox.Quad(
+            candidates,
+            prefixed("rdfs:comment"),
+            text(
+                "Not confirmed: candidates that `histgraph link` found by exact label or alias and scored "
+                "on names, types and dates; nobody has reviewed them yet.",
+                "en",
+            ),
+        ),
+    ]
