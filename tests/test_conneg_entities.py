@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from histgraph.present.labels import kind_of
+from histgraph.present.kinds import kind_of
 from histgraph.web import create_app
 
 BASE = "https://histgraph.example.org/"

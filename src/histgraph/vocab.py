@@ -7,6 +7,12 @@ writes when it turns ``hg:quote`` and ``hg:mention`` into annotations. All are
 ``DefinedNamespace`` classes with ``_fail = True``, so a misspelled term raises
 an error instead of silently minting a new IRI.
 
+``SCHEMA`` (schema.org), ``SD`` (SPARQL service descriptions) and ``FORMATS``
+(W3C format IRIs) list the terms the code names; the W3C vocabularies rdflib
+already defines (``RDF``, ``RDFS``, ``XSD``, ``OWL``, ``SKOS``, ``PROV``,
+``DCTERMS``, ``TIME``, ``VOID``) are re-exported from here, so code takes every
+namespace from this one module and never spells a namespace IRI itself.
+
 ``PREFIXES`` is the one place where prefix bindings are defined; every Turtle
 file under ``data/`` and ``ontology/`` declares exactly these. ``BASE_IRI`` is the
 default base of the IRIs the project mints (``<BASE>id/<kind>/<slug>`` and
@@ -24,10 +30,25 @@ True
 
 from __future__ import annotations
 
-from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.namespace import (
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+    DefinedNamespace,
+    Namespace,
+)
 from rdflib.term import URIRef
 
-__all__ = ["BASE_IRI", "CRM", "HG", "OA", "PPLAN", "PREFIXES", "RICO"]
+__all__ = [
+    "BASE_IRI", "CRM", "DCTERMS", "FORMATS", "HG", "OA", "OWL", "PPLAN", "PREFIXES", "PROV", "RDF", "RDFS",
+    "RICO", "SCHEMA", "SD", "SKOS", "TIME", "VOID", "XSD",
+]
 
 BASE_IRI = "https://histgraph.example.org/"
 """Default base of minted IRIs."""
@@ -315,3 +336,65 @@ class OA(DefinedNamespace):
     # Motivations
     describing: URIRef
     identifying: URIRef
+
+
+class SCHEMA(DefinedNamespace):
+    """schema.org terms the code names (rdflib's ``SDO`` does not fail on a misspelling)."""
+
+    _fail = True
+    _NS = Namespace("https://schema.org/")
+
+    alternateName: URIRef
+    author: URIRef
+    contributor: URIRef
+    datePublished: URIRef
+    description: URIRef
+    editor: URIRef
+    inLanguage: URIRef
+    isPartOf: URIRef
+    locationCreated: URIRef
+    name: URIRef
+    pageEnd: URIRef
+    pageStart: URIRef
+    pagination: URIRef
+    publisher: URIRef
+    sameAs: URIRef
+    translationOfWork: URIRef
+    url: URIRef
+    volumeNumber: URIRef
+
+
+class SD(DefinedNamespace):
+    """SPARQL 1.1 Service Description terms the endpoint's description uses."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+    BasicFederatedQuery: URIRef
+    Dataset: URIRef
+    SPARQL11Query: URIRef
+    Service: URIRef
+    UnionDefaultGraph: URIRef
+    defaultDataset: URIRef
+    defaultGraph: URIRef
+    endpoint: URIRef
+    feature: URIRef
+    resultFormat: URIRef
+    supportedLanguage: URIRef
+
+
+class FORMATS(DefinedNamespace):
+    """W3C format IRIs (https://www.w3.org/ns/formats/) of the formats the endpoint offers."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/formats/")
+
+    RDF_XML: URIRef
+    SPARQL_Results_CSV: URIRef
+    SPARQL_Results_JSON: URIRef
+    SPARQL_Results_TSV: URIRef
+    SPARQL_Results_XML: URIRef
+    TriG: URIRef
+    Turtle: URIRef
+
+    _extras = ["JSON-LD", "N-Quads", "N-Triples"]

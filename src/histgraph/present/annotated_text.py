@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from histgraph.present.entity import Value, modality_name, to_value
+from histgraph.present.kinds import category
 from histgraph.present.labels import LabelIndex
 from histgraph.present.site_paths import local_href
 from histgraph.store import Store
+from histgraph.vocab import OA
 
-OA = "http://www.w3.org/ns/oa#"
+IDENTIFYING = str(OA.identifying)
 
 DOCUMENT_TEXT = """
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
@@ -69,18 +71,9 @@ SELECT ?ann ?motivation ?body ?exact ?prefix ?suffix ?start ?end ?doc ?modality 
   ?body ?p ?iri . ?body hg:modality ?modality . FILTER(?p != hg:accordingTo) ?ann oa:hasBody ?body .
 """ + PASSAGE_TAIL + "}\n"
 
-#: Which filter a mentioned or stated node falls under, by the kind of its IRI.
-CATEGORIES = {
-    "person": "people", "role": "people", "group": "groups", "place": "places",
-    "event": "events", "plan": "plans", "step": "plans", "proposal": "plans",
-    "request": "plans", "question": "plans", "claim": "plans", "note": "notes",
-}
+#: The filters a reader can turn on and off; which one a mentioned or stated node
+#: falls under is its kind's (``kinds.category``).
 FILTERS = ("people", "groups", "places", "events", "plans", "notes", "other")
-
-
-def category(kind: str | None) -> str:
-    """The filter (people, places, events, plans…) a kind of IRI belongs to."""
-    return CATEGORIES.get(kind or "", "other")
 
 
 def _dom_id(iri: str) -> str:
@@ -149,7 +142,7 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
         if not 0 <= start < end <= len(text):
             continue  # an offset outside the text is a build error; never slice past it
         value = to_value(row["body"], labels, base_iri)
-        if str(row["motivation"]) == OA + "identifying":
+        if str(row["motivation"]) == IDENTIFYING:
             mentions.append((start, end, value))
         else:
             facts.append(Fact(_dom_id(str(row["ann"])), value, modality_name(row.get("modality")),
@@ -201,14 +194,14 @@ def entity_passages(store: Store, iri: str, labels: LabelIndex, base_iri: str) -
     bound = {"iri": URIRef(iri)}
     rows = list(store.select(MENTION_PASSAGES, bound)) + list(store.select(STATEMENT_PASSAGES, bound))
     mentions = {(int(r["start"]), int(r["end"])) for r in rows
-                if str(r["motivation"]) == OA + "identifying" and str(r["body"]) == iri}
+                if str(r["motivation"]) == IDENTIFYING and str(r["body"]) == iri}
     passages: dict[tuple[str, int, int], Passage] = {}
-    statements = [r for r in rows if str(r["motivation"]) != OA + "identifying"]
+    statements = [r for r in rows if str(r["motivation"]) != IDENTIFYING]
     covered = {(str(r.get("doc")), int(r["start"]), int(r["end"])) for r in statements}
-    for row in statements + [r for r in rows if str(r["motivation"]) == OA + "identifying"]:
+    for row in statements + [r for r in rows if str(r["motivation"]) == IDENTIFYING]:
         doc = str(row["doc"]) if "doc" in row else None
         start, end, exact = int(row["start"]), int(row["end"]), str(row["exact"])
-        is_mention = str(row["motivation"]) == OA + "identifying"
+        is_mention = str(row["motivation"]) == IDENTIFYING
         if is_mention and any(d == str(doc) and s <= start and end <= e for d, s, e in covered):
             continue
         key = (str(doc), start, end)

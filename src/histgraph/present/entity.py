@@ -18,14 +18,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from histgraph.present.labels import LabelIndex, is_web_link, kind_of, local_name
+from histgraph.present.kinds import kind_of
+from histgraph.present.labels import LabelIndex, is_web_link, local_name
 from histgraph.present.site_paths import local_href
 from histgraph.store import Store
-
-HG = "https://histgraph.example.org/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+from histgraph.vocab import HG, RDF, RDFS, RICO, SCHEMA, SKOS
 
 #: The concise bounded description: the IRI's own triples, those of its fragment
 #: sub-nodes (``IRI#…``, up to two hops away), and the links pointing at it.
@@ -91,13 +88,13 @@ SELECT ?wd ?p ?o ?retrieved WHERE {
 }
 """
 
+#: The project's concepts (modalities) are named by their local names.
+HG_NS = str(HG)
 #: Shown in the page's head, not repeated among the relations.
 HEADER_PREDICATES = {
-    RDF_TYPE, RDFS + "label", SKOS + "altLabel", HG + "asWritten", HG + "modality",
-    SKOS + "exactMatch", SKOS + "closeMatch",
+    str(p) for p in (RDF.type, RDFS.label, SKOS.altLabel, HG.asWritten, HG.modality, SKOS.exactMatch, SKOS.closeMatch)
 }
-DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS + "comment",
-                          "https://www.ica.org/standards/RiC/ontology#scopeAndContent")
+DESCRIPTION_PREDICATES = (str(SKOS.definition), str(RDFS.comment), str(RICO.scopeAndContent))
 WIKIDATA_FIELDS = {
     "http://www.wikidata.org/prop/direct/P569": "born",
     "http://www.wikidata.org/prop/direct/P570": "died",
@@ -201,7 +198,7 @@ def to_value(term: Node, labels: LabelIndex, base_iri: str) -> Value:
 
 def modality_name(iri: Node | str | None) -> str | None:
     """``reported`` for ``hg:Reported``: the name used in CSS classes and badges."""
-    return str(iri)[len(HG):].lower() if iri and str(iri).startswith(HG) else None
+    return str(iri)[len(HG_NS):].lower() if iri and str(iri).startswith(HG_NS) else None
 
 
 def exists(store: Store, iri: str) -> bool:
@@ -247,9 +244,9 @@ def _wikidata(store: Store, iri: str) -> list[WikidataFacts]:
         predicate, obj = str(row["p"]), row["o"]
         if "retrieved" in row:
             item.retrieved = str(row["retrieved"])[:10]
-        if predicate == RDFS + "label" and isinstance(obj, Literal):
+        if predicate == str(RDFS.label) and isinstance(obj, Literal):
             item.labels[obj.language or ""] = str(obj)
-        elif predicate == "https://schema.org/description" and isinstance(obj, Literal):
+        elif predicate == str(SCHEMA.description) and isinstance(obj, Literal):
             item.descriptions[obj.language or ""] = str(obj)
         elif predicate in WIKIDATA_FIELDS:
             name = WIKIDATA_FIELDS[predicate]
@@ -304,8 +301,8 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         by_predicate[str(own_predicate)].append(obj)
 
     names: list[tuple[str, str, str]] = []
-    for predicate, what in ((RDFS + "label", "name"), (SKOS + "altLabel", "also called"),
-                            (HG + "asWritten", "as written in the source")):
+    for predicate, what in ((str(RDFS.label), "name"), (str(SKOS.altLabel), "also called"),
+                            (str(HG.asWritten), "as written in the source")):
         for literal in sorted(by_predicate.get(predicate, []), key=str):
             lang = getattr(literal, "language", None) or ""
             if (lang, str(literal), what) not in names:
@@ -315,7 +312,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         if by_predicate.get(predicate):
             description = _first_sentence(str(by_predicate[predicate][0]))
             break
-    modality = next((modality_name(m) for m in by_predicate.get(HG + "modality", [])), None)
+    modality = next((modality_name(m) for m in by_predicate.get(str(HG.modality), [])), None)
     incoming_rows = [(row["p"], row["s"]) for row in store.select(INCOMING, bound)]
     all_incoming = ALL_INCOMING.format(iri=iri) if len(incoming_rows) > INCOMING_LIMIT else None
     incoming_rows = incoming_rows[:INCOMING_LIMIT]
@@ -324,7 +321,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         kind=kind_of(iri, base_iri),
         label=labels.label(iri),
         labels=names,
-        types=[to_value(t, labels, base_iri) for t in sorted(by_predicate.get(RDF_TYPE, []), key=str)],
+        types=[to_value(t, labels, base_iri) for t in sorted(by_predicate.get(str(RDF.type), []), key=str)],
         description=description,
         modality=modality,
         links=_links(store, iri),

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from rdflib import Literal
 
 from histgraph.normal_forms import without_marks
-from histgraph.present.labels import LabelIndex, kind_of
+from histgraph.present.kinds import kind_of
+from histgraph.present.labels import LabelIndex
 from histgraph.store import SelectStore
 
 ALL_NAMES = """

@@ -19,121 +19,40 @@ from typing import Any
 
 from rdflib import URIRef
 
+from histgraph.present.kinds import DRAWINGS
+from histgraph.present.relation_phrases import drawn_phrase
 from histgraph.present.site_paths import site_path
 from histgraph.store import Store
+from histgraph.vocab import HG, PROV, SCHEMA
 
-MODALITY_NS = "https://histgraph.example.org/ontology#"
 #: hg: modality concepts -> the word shown and exported.
 MODALITIES = {
-    MODALITY_NS + "Reported": "reported",
-    MODALITY_NS + "Planned": "planned",
-    MODALITY_NS + "Proposed": "proposed",
-    MODALITY_NS + "Requested": "requested",
-    MODALITY_NS + "Asked": "asked",
-    MODALITY_NS + "Conditional": "conditional",
+    str(HG.Reported): "reported",
+    str(HG.Planned): "planned",
+    str(HG.Proposed): "proposed",
+    str(HG.Requested): "requested",
+    str(HG.Asked): "asked",
+    str(HG.Conditional): "conditional",
 }
 #: What exports write for nodes and edges the model gives no modality (people, places…).
 NO_MODALITY = "n/a"
 
-_CRM = "http://www.cidoc-crm.org/cidoc-crm/"
-_HG = MODALITY_NS
-_PPLAN = "http://purl.org/net/p-plan#"
-_PROV = "http://www.w3.org/ns/prov#"
-_RICO = "https://www.ica.org/standards/RiC/ontology#"
-
-#: Node kinds, most specific class first: a role-as-written is also typed as a
-#: group or actor, a record of other sources is also a prov:Activity.
-KIND_CLASSES: tuple[tuple[str, str], ...] = (
-    ("document", _RICO + "Record"),
-    ("role", _HG + "RoleAsWritten"),
-    ("person", _CRM + "E21_Person"),
-    ("group", _CRM + "E74_Group"),
-    ("actor", _CRM + "E39_Actor"),
-    ("event", _CRM + "E7_Activity"),
-    ("plan", _PPLAN + "Plan"),
-    ("step", _PPLAN + "Step"),
-    ("option", _HG + "Proposal"),
-    ("request", _HG + "Request"),
-    ("question", _HG + "Question"),
-    ("claim", _HG + "ClaimedAdvantage"),
-    ("claim", _HG + "ConditionalStatement"),
-    ("place", _CRM + "E53_Place"),
-    ("work", _CRM + "E89_Propositional_Object"),
-    ("work", _CRM + "E73_Information_Object"),
-    ("work", _CRM + "E33_Linguistic_Object"),
-)
-KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _ in KIND_CLASSES))
-
-#: How each kind is drawn, shared by the web viewer and the Graphviz export:
-#: a colour, a Cytoscape.js shape and a Graphviz shape, and a word for the legend.
-KIND_STYLES: dict[str, dict[str, str]] = {
-    "document": {"color": "#6b4f3a", "shape": "rectangle", "dot": "note", "legend": "document"},
-    "person": {"color": "#1f5fa8", "shape": "ellipse", "dot": "ellipse", "legend": "person"},
-    "group": {"color": "#1b8a9a", "shape": "round-rectangle", "dot": "box", "legend": "group"},
-    "role": {"color": "#5d9bd5", "shape": "ellipse", "dot": "ellipse", "legend": "role as written"},
-    "actor": {"color": "#8fb4dc", "shape": "ellipse", "dot": "ellipse", "legend": "actor"},
-    "event": {"color": "#b8322a", "shape": "rectangle", "dot": "box", "legend": "event"},
-    "plan": {"color": "#2e7d32", "shape": "hexagon", "dot": "hexagon", "legend": "plan"},
-    "step": {"color": "#5aa454", "shape": "round-tag", "dot": "cds", "legend": "plan step"},
-    "option": {"color": "#e07b00", "shape": "diamond", "dot": "diamond", "legend": "option"},
-    "request": {"color": "#7b4fa8", "shape": "vee", "dot": "invhouse", "legend": "request"},
-    "question": {"color": "#a07cc5", "shape": "octagon", "dot": "octagon", "legend": "question"},
-    "claim": {"color": "#9a8f1e", "shape": "round-diamond", "dot": "parallelogram", "legend": "claimed consequence"},
-    "place": {"color": "#7a5230", "shape": "triangle", "dot": "house", "legend": "place"},
-    "work": {"color": "#6f6f6f", "shape": "barrel", "dot": "folder", "legend": "work"},
-}
-_KIND_OF_CLASS = {cls: kind for kind, cls in reversed(KIND_CLASSES)}
-_KIND_RANK = {cls: rank for rank, (_, cls) in enumerate(KIND_CLASSES)}
-
-#: Relations in words, and whether the edge reads the other way round
-#: ("Mao took part in the meeting" for ``meeting crm:P11_had_participant Mao``).
-#: Other properties take their rdfs:label from the ontology, or their local name.
-RELATIONS: dict[str, tuple[str, bool]] = {
-    _CRM + "P14_carried_out_by": ("carried out by", False),
-    _CRM + "P11_had_participant": ("took part in", True),
-    _CRM + "P7_took_place_at": ("took place at", False),
-    _CRM + "P9_consists_of": ("part of", True),
-    _CRM + "P67_refers_to": ("refers to", False),
-    _CRM + "P16_used_specific_object": ("used", False),
-    _CRM + "P70_documents": ("documents", False),
-    _CRM + "P94_has_created": ("created", False),
-    _CRM + "P107_has_current_or_former_member": ("has member", False),
-    _CRM + "P165_incorporates": ("incorporates", False),
-    _CRM + "P73i_is_translation_of": ("translation of", False),
-    _HG + "proposed": ("proposed", False),
-    _HG + "endorsed": ("endorsed", False),
-    _HG + "recommendedBy": ("recommended", True),
-    _HG + "plannedTo": ("is to travel to", False),
-    _HG + "plannedFrom": ("is to leave from", False),
-    _HG + "plannedPlace": ("planned at", False),
-    _HG + "plannedAgent": ("is to carry out", True),
-    _HG + "agreedTo": ("agreed to", False),
-    _HG + "requestedBy": ("requested", True),
-    _HG + "requestedOf": ("asked to do", True),
-    _HG + "askedBy": ("asked", True),
-    _HG + "askedOf": ("is asked", True),
-    _HG + "claimedAdvantage": ("advantage claimed", False),
-    _HG + "consequence": ("would lead to", False),
-    _PPLAN + "isStepOfPlan": ("step of", False),
-    _PPLAN + "isPrecededBy": ("after", False),
-    _PPLAN + "correspondsToStep": ("realised planned step", False),
-    _PPLAN + "correspondsToVariable": ("realised planned work", False),
-    _PPLAN + "isOutputVarOf": ("intended output of", False),
-    _PROV + "wasGeneratedBy": ("resulted from", False),
-    _PROV + "wasAttributedTo": ("attributed to", False),
-    _RICO + "hasCreator": ("written by", False),
-    _RICO + "hasAddressee": ("addressed to", False),
-}
+#: Node kinds in order of precedence (the legend's order), and how each is drawn.
+KINDS: tuple[str, ...] = tuple(d.name for d in DRAWINGS)
+KIND_STYLES: dict[str, dict[str, str]] = {d.name: d.style() for d in DRAWINGS}
+_KIND_OF_CLASS = {str(cls): d.name for d in DRAWINGS for cls in d.classes}
+_KIND_RANK = {str(cls): d.precedence for d in DRAWINGS for cls in d.classes}
+_CLASSES = sorted(_KIND_OF_CLASS)
 
 #: Links that are provenance of a fact, not relations in the story: shown as node
 #: details (``according_to``) rather than as edges that would tie every fact to its author.
 NOT_EDGES = (
-    _HG + "accordingTo",
-    _PROV + "wasDerivedFrom",
-    _HG + "consistencyNote",
+    str(HG.accordingTo),
+    str(PROV.wasDerivedFrom),
+    str(HG.consistencyNote),
 )
 #: The bibliographic layer (editors, publishers of the editions) is citation, not story.
-NOT_EDGE_NAMESPACES = ("https://schema.org/",)
+NOT_EDGE_NAMESPACES = (str(SCHEMA),)
 
 
 def _values(variable: str, iris: Iterable[str]) -> str:
@@ -150,7 +69,7 @@ PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
 PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
 SELECT DISTINCT ?node ?class ?label ?modality ?document ?accordingTo ?accordingToLabel WHERE {
   """
-    + _values("class", sorted({cls for _, cls in KIND_CLASSES}))
+    + _values("class", _CLASSES)
     + """
   ?node a ?class .
   FILTER(isIRI(?node))
@@ -173,10 +92,10 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX hg: <https://histgraph.example.org/ontology#>
 SELECT DISTINCT ?s ?p ?o ?relationLabel ?statementModality WHERE {
   """
-    + _values("sc", sorted({cls for _, cls in KIND_CLASSES}))
+    + _values("sc", _CLASSES)
     + """
   """
-    + _values("oc", sorted({cls for _, cls in KIND_CLASSES}))
+    + _values("oc", _CLASSES)
     + """
   ?s a ?sc .
   ?s ?p ?o .
@@ -381,7 +300,9 @@ def _edges(store: Store, found: _NodeRows) -> dict[str, NetworkEdge]:
         s, p, o = str(row["s"]), str(row["p"]), str(row["o"])
         if p in NOT_EDGES or p.startswith(NOT_EDGE_NAMESPACES) or s not in found.classes or o not in found.classes:
             continue
-        label, reverse = RELATIONS.get(p, (str(row.get("relationLabel") or _local_name(p)), False))
+        # Worded as the pages word it, read the way that makes a sentence ("Mao took part
+        # in the meeting" for meeting crm:P11_had_participant Mao); else the ontology's label.
+        label, reverse = drawn_phrase(p) or (str(row.get("relationLabel") or _local_name(p)), False)
         fact_modality = found.modality.get(s) or found.modality.get(o)
         if fact_modality is None and "statementModality" in row:
             fact_modality = MODALITIES.get(str(row["statementModality"]))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, render_template
 
 from histgraph.errors import quoted
-from histgraph.present.labels import kind_of
+from histgraph.present.kinds import BROWSE_HEADINGS, kind_of
 from histgraph.present.site_paths import local_href
 from histgraph.web.client_input import whole_number
 from histgraph.web.context import get_context
@@ -16,14 +16,6 @@ from histgraph.web.page_data import base_iri, labels
 blueprint = Blueprint("browse", __name__)
 
 PAGE_SIZE = 100
-#: kind -> heading, in the order the index shows them.
-KINDS = {
-    "person": "People", "group": "Groups", "role": "Roles as written", "place": "Places",
-    "event": "Events (reported)", "plan": "Plans", "step": "Planned steps", "proposal": "Options",
-    "request": "Requests", "question": "Questions", "claim": "Claims and consequences",
-    "document": "Documents", "text": "Texts", "work": "Works and editions", "note": "Consistency notes",
-    "timespan": "Time-spans", "source": "Other sources", "agent": "Agents",
-}
 
 SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s a ?type . FILTER(STRSTARTS(STR(?s), ?prefix)) }"
 
@@ -51,7 +43,7 @@ def members() -> dict[str, list[tuple[str, str]]]:
 def index() -> str:
     """How many things of each kind, with a link to each list."""
     found = members()
-    kinds = [(k, heading, len(found[k])) for k, heading in KINDS.items() if k in found]
+    kinds = [(k, heading, len(found[k])) for k, heading in BROWSE_HEADINGS.items() if k in found]
     return render_template("browse-index.html", kinds=kinds)
 
 
@@ -59,7 +51,7 @@ def index() -> str:
 def kind(kind: str) -> str:
     """Every thing of one kind, by label, paged."""
     found = members()
-    if kind not in KINDS or kind not in found:
+    if kind not in BROWSE_HEADINGS or kind not in found:
         abort(404, description=f"There is no list of {quoted(kind)}; the browse page lists the kinds.")
     items = found[kind]
     # Past the last page shows the last, as entity pages do.
@@ -67,6 +59,6 @@ def kind(kind: str) -> str:
     start = (page - 1) * PAGE_SIZE
     rows = [(label, local_href(iri, base_iri())) for label, iri in items[start:start + PAGE_SIZE]]
     return render_template(
-        "browse-kind.html", kind=kind, heading=KINDS[kind], rows=rows, page=page,
+        "browse-kind.html", kind=kind, heading=BROWSE_HEADINGS[kind], rows=rows, page=page,
         total=len(items), start=start, page_size=PAGE_SIZE,
     )

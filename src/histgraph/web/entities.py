@@ -25,6 +25,7 @@ from histgraph.present.entity import (
     describe,
     exists,
 )
+from histgraph.present.kinds import schema_type
 from histgraph.store import UNVERSIONED
 from histgraph.web import representations as rep
 from histgraph.web.client_input import char_range, choices, minted_iri, whole_number
@@ -42,8 +43,6 @@ PAGE_SIZE = 20
 PAGE_CACHE_ENTRIES = 2000
 #: The lists paged with ``?more=<key>&page=<n>`` besides the relation groups.
 LISTS = ("events", "passages", "cite")
-SCHEMA_TYPES = {"person": "Person", "group": "Organization", "place": "Place",
-                "document": "ArchiveComponent", "work": "CreativeWork"}
 
 
 def _split(kind: str, name: str) -> tuple[str, str | None]:
@@ -212,11 +211,9 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
 def _schema_org(view: EntityView, citations: list[Citation]) -> dict[str, object]:
     """schema.org JSON-LD for search engines; plans and options are never typed as events."""
     kind = view.kind or ""
-    schema_type = SCHEMA_TYPES.get(kind, "Thing")
-    if kind == "event" and view.modality == "reported":
-        schema_type = "Event"
-    data: dict[str, object] = {"@context": "https://schema.org", "@type": schema_type, "@id": view.iri,
-                  "name": view.label}
+    # The JSON-LD context document's URL (schema.org serves it there), not the namespace.
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": schema_type(kind, view.modality),
+                               "@id": view.iri, "name": view.label}
     if view.description:
         data["description"] = view.description
     same = [link.iri for link in view.links if link.reviewed]
