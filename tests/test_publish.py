@@ -66,7 +66,7 @@ def test_publish_to_nowhere_is_a_clear_error(tmp_path: Path) -> None:
     args = ["--project", str(SPARQL_FIXTURES), "--build-dir", str(tmp_path / "build"), "publish"]
     result = CliRunner().invoke(main, [*args, "--to", f"http://127.0.0.1:{free_port()}/store"])
     assert result.exit_code == 1
-    assert "could not reach" in result.output and "is the store running?" in result.output
+    assert "cannot reach" in result.output and "is the store running?" in result.output
 
 
 def test_publish_to_a_read_only_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -4,28 +4,19 @@ A remote SPARQL 1.1 store (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever…
 gets the query form-encoded (which every server accepts) with the request's
 ``default-graph-uri``/``named-graph-uri``. Its answer is parsed by pyoxigraph as
 it streams in, and :func:`histgraph.endpoint.answers.write` caps and re-serializes it,
-so both backends answer alike. The whole exchange has a deadline, not just each
-socket read, so a server that trickles bytes cannot hold a web worker.
-
-SPARQLWrapper (used by :class:`histgraph.store.RemoteStore` for the library
-calls) reads whole answers into memory, hence plain ``urllib`` here.
+so both backends answer alike. The request goes by :mod:`histgraph.store.sparql_http`,
+like every other request to a SPARQL server: the whole exchange has a deadline,
+not just each socket read, so a server that trickles bytes cannot hold a web
+worker, and the store's own error text is logged, never sent to the client.
 """
 
 from __future__ import annotations
-
-import logging
-import re
-import socket
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from typing import IO
 
 import pyoxigraph as ox
 
 from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, write
 from histgraph.endpoint.safety import QueryRejected
+from histgraph.store import sparql_http
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -42,78 +33,37 @@ _RESULT_TYPES = {
 }
 
 
-class _Deadline:
-    """A readable stream that raises QueryTimeout once the deadline has passed."""
-
-    def __init__(self, stream: IO[bytes], deadline: float, limit: float) -> None:
-        self._stream = stream
-        self._deadline = deadline
-        self._limit = limit
-
-    def read(self, size: int = -1) -> bytes:
-        if time.monotonic() > self._deadline:
-            raise QueryTimeout(f"the query took longer than the limit of {self._limit:g} s and was stopped")
-        return self._stream.read(size if size and size > 0 else 65536)
-
-
-LOG = logging.getLogger("histgraph.queries")
-
-
-def _position(detail: str) -> str:
-    """" at line L, column C" when the store's message gives a position as L:C, else ""."""
-    match = re.search(r"(?<![\d.])(\d{1,6}):(\d{1,6})(?![\d.])", detail)
-    return f" at line {match[1]}, column {match[2]}" if match else ""
-
-
 def execute(query_url: str, job: QueryJob, timeout: float) -> Answer:
     """Run ``job`` on the SPARQL endpoint at ``query_url`` and write its answer."""
     # The remote store cannot be given a base otherwise; a BASE before the query's own
     # prologue resolves it (and any relative BASE of its own) as ours would.
     text = f"BASE <{job.base_iri}> {job.text}" if job.base_iri else job.text
-    fields = [("query", text)]
-    fields += [("default-graph-uri", g) for g in job.default_graphs]
-    fields += [("named-graph-uri", g) for g in job.named_graphs]
-    request = urllib.request.Request(
-        query_url,
-        data=urllib.parse.urlencode(fields).encode("utf-8"),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": _RESULTS_ACCEPT if job.form in {"SELECT", "ASK"} else _GRAPH_ACCEPT,
-            "User-Agent": "histgraph",
-        },
-        method="POST",
+    results = job.form in {"SELECT", "ASK"}
+    request = sparql_http.query_request(
+        query_url, text, accept=_RESULTS_ACCEPT if results else _GRAPH_ACCEPT,
+        default_graphs=job.default_graphs, named_graphs=job.named_graphs, user_agent="histgraph",
     )
-    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            media = response.headers.get_content_type()
-            stream = _Deadline(response, deadline, timeout)
-            if job.form in {"SELECT", "ASK"}:
-                if media not in _RESULT_TYPES:
-                    raise BackendFailed(f"the remote store answered {media}, not SPARQL results")
-                # pyoxigraph only calls read(); its stub asks for a whole IO[bytes].
-                return write(ox.parse_query_results(stream, _RESULT_TYPES[media]), job)  # type: ignore[arg-type]
-            if media not in _RDF_TYPES:
-                raise BackendFailed(f"the remote store answered {media}, not RDF")
-            return write(ox.parse(stream, _RDF_TYPES[media]), job)  # type: ignore[arg-type]
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(2000).decode("utf-8", "replace").strip()
-        exc.close()
-        LOG.warning("histgraph: the remote store answered %s: %s", exc.code, detail)
-        if exc.code == 400:
+        with sparql_http.exchange(request, timeout) as reply:
+            stream = sparql_http.stream_of(reply)
+            if results:
+                if reply.media not in _RESULT_TYPES:
+                    raise BackendFailed(f"the remote store answered {reply.media}, not SPARQL results")
+                return write(ox.parse_query_results(stream, _RESULT_TYPES[reply.media]), job)
+            if reply.media not in _RDF_TYPES:
+                raise BackendFailed(f"the remote store answered {reply.media}, not RDF")
+            return write(ox.parse(stream, _RDF_TYPES[reply.media]), job)
+    except sparql_http.Refused as exc:
+        if exc.status == 400:
             # Where the syntax error is helps the user; no text of the answer is passed on.
-            raise QueryRejected(f"the remote store rejected the query as invalid SPARQL{_position(detail)}") from None
+            raise QueryRejected(f"the remote store rejected the query as invalid SPARQL{exc.position}") from None
         raise BackendFailed(
-            f"the remote store answered HTTP {exc.code} (the details are in the server's log)"
+            f"the remote store answered HTTP {exc.status} (the details are in the server's log)"
         ) from None
-    except (TimeoutError, socket.timeout):
+    except sparql_http.TimedOut:
         raise QueryTimeout(f"the query took longer than the limit of {timeout:g} s and was stopped") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise QueryTimeout(f"the query took longer than the limit of {timeout:g} s") from None
-        raise BackendFailed(f"the remote store at {query_url} did not answer ({exc.reason})") from None
-    except SyntaxError as exc:
-        raise BackendFailed(f"the remote store's answer could not be read: {exc}") from None
+    except sparql_http.RemoteFailed as exc:
+        raise BackendFailed(f"the remote store: {exc}") from None
 
 
 class RemoteExecutor:

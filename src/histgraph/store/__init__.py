@@ -3,8 +3,9 @@
 Core code takes a :class:`Store` as an argument and never knows which backend it
 has. The embedded store opens a build's pyoxigraph database read-only; the remote
 store talks SPARQL 1.1 to any server (Oxigraph, Fuseki, Virtuoso, GraphDB,
-QLever…) through SPARQLWrapper. In both, the default graph is the union of all
-named graphs, and values are bound, never pasted into query text.
+QLever…) over HTTP (:mod:`histgraph.store.sparql_http`). In both, the default
+graph is the union of all named graphs, and values are bound, never pasted into
+query text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import Protocol, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,9 +23,7 @@ from rdflib.term import Identifier, Node
 
 from histgraph.config import Settings
 from histgraph.errors import HistgraphError
-
-if TYPE_CHECKING:
-    from SPARQLWrapper import SPARQLWrapper
+from histgraph.store import sparql_http
 
 Bindings = Mapping[str, Node]
 
@@ -257,8 +256,19 @@ def publication_marker(build_id: str, published_at: str) -> list[ox.Triple]:
     ]
 
 
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+}
+
+
 class RemoteStore:
-    """A remote SPARQL 1.1 query endpoint, reached with SPARQLWrapper.
+    """A remote SPARQL 1.1 query endpoint, reached over HTTP (:mod:`histgraph.store.sparql_http`).
+
+    Failures are :class:`~histgraph.store.sparql_http.RemoteFailed` errors, and
+    each request, reading included, has ``timeout`` seconds in all.
 
     Its :attr:`version` is read from the publication marker at most every
     ``version_poll`` seconds (0: at every use), so caches keyed by it start over
@@ -288,34 +298,8 @@ class RemoteStore:
             self._version = f"remote:{found[-1]}" if found else UNVERSIONED
         return self._version
 
-    def _wrapper(self, query: str, bindings: Bindings | None, return_format: str) -> SPARQLWrapper:
-        from SPARQLWrapper import SPARQLWrapper
-
-        client = SPARQLWrapper(self.query_url, agent="histgraph (+https://histgraph.example.org/)")
-        client.setTimeout(int(max(1, self.timeout)))
-        client.setMethod("POST")
-        client.setRequestMethod("postdirectly")
-        client.setQuery(bind_values(query, bindings))
-        client.setReturnFormat(return_format)
-        return client
-
-    def _query(self, query: str, bindings: Bindings | None, return_format: str) -> Any:
-        # Any: parsed JSON for "json", Turtle text or a Graph for "turtle" (SPARQLWrapper's
-        # ConvertResult union); each caller knows which it asked for.
-        from urllib.error import URLError
-
-        try:
-            return self._wrapper(query, bindings, return_format).queryAndConvert()
-        except URLError as exc:
-            raise HistgraphError(
-                f"the remote store at {self.query_url} did not answer ({exc.reason}); "
-                "check that it is running and the URL is right"
-            ) from None
-        except Exception as exc:  # SPARQLWrapper raises its own family of errors
-            raise HistgraphError(f"the remote store at {self.query_url} refused the query: {exc}") from None
-
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        data = self._query(query, bindings, "json")
+        data = sparql_http.results_json(self.query_url, bind_values(query, bindings), timeout=self.timeout)
         names = tuple(data["head"]["vars"])
         rows = tuple(
             {name: term_from_json(cell) for name, cell in row.items()} for row in data["results"]["bindings"]
@@ -323,12 +307,17 @@ class RemoteStore:
         return SelectResult(names, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        return bool(self._query(query, bindings, "json")["boolean"])
+        data = sparql_http.results_json(self.query_url, bind_values(query, bindings), timeout=self.timeout)
+        return bool(data["boolean"])
 
     def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
-        result = self._query(query, bindings, "turtle")
+        request = sparql_http.query_request(self.query_url, bind_values(query, bindings), accept=_GRAPH_ACCEPT)
         graph = Graph()
-        graph.parse(data=result if isinstance(result, str | bytes) else result.serialize(), format="turtle")
+        with sparql_http.exchange(request, self.timeout) as reply:
+            if reply.media not in _GRAPH_TYPES:
+                raise sparql_http.UnreadableAnswer(reply.url, f"{reply.url} answered {reply.media}, not RDF")
+            for triple in ox.parse(sparql_http.stream_of(reply), _GRAPH_TYPES[reply.media]):
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
 

@@ -7,9 +7,6 @@ there. Graphs the remote store has and the build does not are left alone.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from histgraph.errors import HistgraphError
+from histgraph.store import sparql_http
 from histgraph.timestamps import utc_timestamp
 
 
@@ -46,25 +44,17 @@ def graphs_of(build_path: Path) -> dict[str, list[ox.Triple]]:
 
 def put_graph(url: str, graph: str, triples: list[ox.Triple], timeout: float = 60.0) -> None:
     """Replace ``graph`` in the Graph Store at ``url`` with ``triples``."""
-    target = f"{url}?{urllib.parse.urlencode({'graph': graph})}" if graph else f"{url}?default"
-    request = urllib.request.Request(
-        target,
-        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-        headers={"Content-Type": "application/n-triples", "User-Agent": "histgraph publish"},
-        method="PUT",
-    )
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # None only when given an output
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace").strip()
-        exc.close()
+        sparql_http.put_graph(url, graph, body, content_type="application/n-triples", timeout=timeout,
+                              user_agent="histgraph publish")
+    except sparql_http.Refused as exc:
         raise HistgraphError(
-            f"{url} refused graph <{graph or 'default'}> with {exc.code} {exc.reason}: {detail}; "
-            "is this the store's Graph Store Protocol endpoint (e.g. http://host:7878/store)?"
+            f"{url} refused graph <{graph or 'default'}> with {exc.status} {exc.reason} (its answer is in "
+            "the log); is this the store's Graph Store Protocol endpoint (e.g. http://host:7878/store)?"
         ) from None
-    except urllib.error.URLError as exc:
-        raise HistgraphError(f"could not reach {url} ({exc.reason}); is the store running?") from None
+    except sparql_http.RemoteFailed as exc:
+        raise HistgraphError(f"{exc}; is the store running?") from None
 
 
 def publish(build_path: Path, url: str, progress: Callable[[str], None] = lambda _g: None) -> Published:

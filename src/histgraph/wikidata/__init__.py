@@ -2,7 +2,7 @@
 
 The pipeline, one module per step:
 
-* :mod:`.client` — polite SPARQL requests (SPARQLWrapper): one at a time, a
+* :mod:`.client` — polite SPARQL requests (over :mod:`histgraph.store.sparql_http`): one at a time, a
   descriptive User-Agent, a finite timeout, ``429``/``Retry-After`` honoured,
   back-off on ``5xx``, responses cached on disk;
 * :mod:`.names` — name forms and how alike two names are;

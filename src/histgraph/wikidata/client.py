@@ -16,11 +16,8 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +30,7 @@ from histgraph import __version__
 from histgraph.atomic_files import write_atomically
 from histgraph.config import Settings
 from histgraph.errors import HistgraphError
-from histgraph.store import term_from_json, to_oxigraph
+from histgraph.store import sparql_http, term_from_json, to_oxigraph
 from histgraph.timestamps import utc_timestamp
 
 Row = dict[str, Node]
@@ -153,7 +150,7 @@ class _Retry(Exception):
 class WikidataClient:
     """Sends requests one at a time, politely, with a disk cache.
 
-    ``select`` runs SPARQL SELECT queries on the endpoint (SPARQLWrapper);
+    ``select`` runs SPARQL SELECT queries on the endpoint;
     ``get_json`` fetches a JSON web API (Wikimedia Commons, for image licences)
     with the same User-Agent, timeout, retries and cache. ``notify`` is called
     with a line of text whenever the client waits, so the CLI can say why it
@@ -238,72 +235,38 @@ class WikidataClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _sparql(self, query: str) -> dict[str, Any]:
-        from SPARQLWrapper import JSON, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
-
         where = self.options.endpoint
-        client = SPARQLWrapper(where, agent=self.options.user_agent)
-        client.setMethod("POST")
-        client.setQuery(query)
-        client.setReturnFormat(JSON)
-        # SPARQLWrapper.setTimeout truncates to whole seconds (0 would mean "no
-        # timeout"), so set the documented attribute directly. It is typed int, but
-        # it goes to urlopen, which takes a float.
-        client.timeout = max(0.1, float(self.options.timeout))  # type: ignore[assignment]
         self.requests += 1
         try:
-            result = client.queryAndConvert()
-        except EndPointInternalError:
-            raise _Retry(-1, "HTTP 500", where) from None
-        except SPARQLWrapperException as exc:
-            raise EndpointError(f"{where} refused the query: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - translated, or re-raised below
+            return sparql_http.results_json(where, query, timeout=self._timeout, user_agent=self.options.user_agent)
+        except sparql_http.RemoteFailed as exc:
             raise self._translate(exc, where) from None
-        if not isinstance(result, dict) or "results" not in result:
-            raise EndpointError(f"{where} did not answer with SPARQL JSON results")
-        return result
 
     def _get(self, full: str, where: str) -> dict[str, Any]:
-        request = urllib.request.Request(full, headers={"User-Agent": self.options.user_agent})
         self.requests += 1
         try:
-            with urllib.request.urlopen(
-                request, timeout=max(0.1, float(self.options.timeout))
-            ) as response:
-                data = json.loads(response.read().decode("utf-8"))
-        except ValueError:
-            raise EndpointError(f"{where} did not answer with JSON") from None
-        except Exception as exc:  # noqa: BLE001 - translated, or re-raised below
+            return sparql_http.get_json(full, timeout=self._timeout, user_agent=self.options.user_agent)
+        except sparql_http.RemoteFailed as exc:
             raise self._translate(exc, where) from None
-        if not isinstance(data, dict):
-            raise EndpointError(f"{where} did not answer with a JSON object")
-        return data
 
-    def _translate(self, exc: Exception, where: str) -> Exception:
-        """The error (or retry) a failed request becomes; unknown errors pass through."""
-        timeout = self.options.timeout
-        if isinstance(exc, urllib.error.HTTPError):
-            exc.close()  # the error holds the open response; do not leave the socket to the GC
-            if exc.code == 429:
-                wait = retry_after_seconds(exc.headers.get("Retry-After"))
+    @property
+    def _timeout(self) -> float:
+        return max(0.1, float(self.options.timeout))
+
+    def _translate(self, exc: sparql_http.RemoteFailed, where: str) -> Exception:
+        """The error, or the retry, that a failed request becomes, with what the user can do."""
+        if isinstance(exc, sparql_http.Refused):
+            if exc.status == 429:
+                wait = retry_after_seconds(exc.retry_after)
                 return _Retry(-1 if wait is None else wait, "HTTP 429 Too Many Requests", where)
-            if 500 <= exc.code < 600:
-                return _Retry(-1, f"HTTP {exc.code}", where)
-            return EndpointError(
-                f"{where} answered HTTP {exc.code} {exc.reason}; check the URL setting"
-            )
-        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if isinstance(reason, TimeoutError | socket.timeout):
-            return EndpointError(
-                f"{where} did not answer within {timeout:g} s; nothing was written. "
-                "Try again later or raise wikidata_timeout."
-            )
-        if isinstance(reason, OSError | urllib.error.URLError | str):
-            return EndpointError(
-                f"cannot reach {where} ({reason}); check your connection and the URL setting. "
-                "Nothing was written."
-            )
-        return exc
+            if 500 <= exc.status < 600:
+                return _Retry(-1, f"HTTP {exc.status}", where)
+            return EndpointError(f"{where} answered HTTP {exc.status} {exc.reason}; check the URL setting")
+        if isinstance(exc, sparql_http.TimedOut):
+            return EndpointError(f"{exc}; nothing was written. Try again later or raise wikidata_timeout.")
+        if isinstance(exc, sparql_http.Unreachable):
+            return EndpointError(f"{exc}; check your connection and the URL setting. Nothing was written.")
+        return EndpointError(str(exc))
 
 
 def chunks(items: Iterable[Node], size: int) -> list[list[Node]]:
