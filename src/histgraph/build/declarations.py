@@ -20,8 +20,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from histgraph.errors import InputError
+from histgraph.vocab import RDF
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 
 
 def duplicate(iri: str, first: str, second: str) -> InputError:

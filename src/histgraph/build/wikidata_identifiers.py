@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from histgraph.errors import InputError
+from histgraph.vocab import OWL, SCHEMA, SKOS
 
 ENTITY = "http://www.wikidata.org/entity/"
 ITEM = re.compile(r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*")
@@ -32,11 +33,10 @@ _STATEMENT = ENTITY + "statement/"  # wds: statement nodes of the enrichment sna
 _ON_WIKIDATA = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#]*\.)?wikidata\.org(?:[:/?#]|$)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9])([QP])0*([1-9][0-9]*)\b")
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
 MATCH_PROPERTIES = frozenset(
-    [_SKOS + name for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")]
-    + ["http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/sameAs", "http://schema.org/sameAs"]
-)
+    str(p) for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch,
+                     OWL.sameAs, SCHEMA.sameAs)
+) | {"http://schema.org/sameAs"}  # schema.org's older http namespace, still common in the wild
 
 
 def is_item(iri: str) -> bool:

@@ -26,10 +26,11 @@ import pyoxigraph as ox
 from histgraph.bounded_cache import BoundedCache
 from histgraph.endpoint.formats import BY_NAME
 from histgraph.errors import HistgraphError
+from histgraph.vocab import RDF, XSD
 
 TRUNCATION_LINK = "https://histgraph.example.org/docs/sparql#row-limit"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = str(XSD.string)
+RDF_LANG_STRING = str(RDF.langString)
 
 
 class QueryTimeout(HistgraphError):

@@ -19,9 +19,10 @@ from typing import Any
 
 from histgraph.present.reconcile_input import Query
 from histgraph.store import SelectStore
+from histgraph.vocab import CRM as CRM_NS
 from histgraph.wikidata.names import clean, normalise
 
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+CRM = str(CRM_NS)
 
 #: The types offered, as ids in the schema space (the CIDOC-CRM namespace).
 TYPES: dict[str, str] = {

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from histgraph.errors import HistgraphError
+from histgraph.vocab import CRM
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 100
@@ -136,7 +137,7 @@ def _types(key: str, kind: Any) -> frozenset[str]:
         raise ReconcileRefused(
             f'in query {_name(key)}, "type" must be a type id (like "E21_Person") or a list of up to {MAX_ITEMS}'
         )
-    return frozenset(v.removeprefix("http://www.cidoc-crm.org/cidoc-crm/") for v in values)
+    return frozenset(v.removeprefix(str(CRM)) for v in values)
 
 
 def _limit(key: str, limit: Any) -> int:

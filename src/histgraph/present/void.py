@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, FOAF
 
 from histgraph.store import Store
+from histgraph.vocab import DCTERMS, HG, RDF, RDFS, VOID, XSD
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 GRAPH_COUNTS = """
@@ -82,7 +82,7 @@ def void_graph(counts: DatasetCounts, base_iri: str, title: str, modified: str |
     g.add((ds, VOID.triples, Literal(counts.triples, datatype=XSD.integer)))
     g.add((ds, VOID.distinctSubjects, Literal(counts.subjects, datatype=XSD.integer)))
     g.add((ds, VOID.entities, Literal(counts.subjects, datatype=XSD.integer)))
-    g.add((ds, VOID.vocabulary, URIRef("https://histgraph.example.org/ontology#")))
+    g.add((ds, VOID.vocabulary, URIRef(str(HG))))
     if modified:
         g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
     for name, (media, what) in DUMPS.items():

@@ -24,6 +24,7 @@ from rdflib.term import Identifier, Node
 from histgraph.config import Settings
 from histgraph.errors import HistgraphError
 from histgraph.store import sparql_http
+from histgraph.vocab import DCTERMS, PROV, XSD
 
 Bindings = Mapping[str, Node]
 
@@ -84,7 +85,7 @@ def to_rdflib(term: OxTerm | None) -> Identifier | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        if datatype == str(XSD.string):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported term {term!r}")
@@ -250,9 +251,9 @@ def publication_marker(build_id: str, published_at: str) -> list[ox.Triple]:
     """
     marker = ox.NamedNode(PUBLICATION_GRAPH)
     return [
-        ox.Triple(marker, ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(f"{build_id} {published_at}")),
-        ox.Triple(marker, ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime"),
-                  ox.Literal(published_at, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
+        ox.Triple(marker, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(f"{build_id} {published_at}")),
+        ox.Triple(marker, ox.NamedNode(str(PROV.generatedAtTime)),
+                  ox.Literal(published_at, datatype=ox.NamedNode(str(XSD.dateTime)))),
     ]
 
 

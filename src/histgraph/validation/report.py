@@ -18,12 +18,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from histgraph.validation.results import Finding, ValidationReport
+from histgraph.vocab import OA, RDF, RDFS
 
 #: An RDF term the report reads a value of (triple terms have none, and are skipped).
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_OA = "http://www.w3.org/ns/oa#"
+_LABEL = str(RDFS.label)
+_OA = str(OA)
 _CONTEXT = 30  # characters of text shown on each side of a passage
 JSON_FORMAT_VERSION = 1
 
@@ -147,7 +148,7 @@ class StoreReportContext(ReportContext):
                     by_subject.setdefault(selector.value, {})[prop] = values
         texts = {}
         for source in by_subject[target]["hasSource"]:
-            values = self._values(source.value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+            values = self._values(source.value, str(RDF.value))
             if values:
                 texts[source.value] = values[0].value
         return _passage(by_subject, texts, target)

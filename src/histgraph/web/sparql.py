@@ -29,8 +29,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, URIRef
 from werkzeug.exceptions import (
     MethodNotAllowed,
     RequestEntityTooLarge,
@@ -70,13 +69,12 @@ from histgraph.endpoint.pooled_store import PooledStore
 from histgraph.endpoint.safety import CheckedQuery, QueryRejected, check_query, mentions_service
 from histgraph.errors import HistgraphError
 from histgraph.store import UNVERSIONED, EmbeddedStore, RemoteStore
+from histgraph.vocab import FORMATS, RDF, SD
 from histgraph.web.context import HistgraphContext, get_context
 from histgraph.web.negotiation import negotiate, wants_html
 
 blueprint = Blueprint("sparql", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 READ_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
 
 
@@ -440,7 +438,7 @@ def service_description() -> Response:
     settings = get_context().settings
     graph = Graph()
     graph.bind("sd", SD)
-    graph.bind("formats", W3C_FORMATS)
+    graph.bind("formats", FORMATS)
     service, dataset = BNode(), BNode()
     endpoint_iri = URIRef(request.base_url)
     graph.add((service, RDF.type, SD.Service))
@@ -450,7 +448,7 @@ def service_description() -> Response:
     if settings.federation_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in formats_for((RESULTS, GRAPH)):
-        graph.add((service, SD.resultFormat, W3C_FORMATS[fmt.w3c]))
+        graph.add((service, SD.resultFormat, FORMATS[fmt.w3c]))
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, BNode()))

@@ -25,9 +25,10 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from histgraph.store import EmbeddedStore, Store
+from histgraph.vocab import CRM as CRM_NS
 from histgraph.wikidata.client import load_query
 
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+CRM = str(CRM_NS)
 WD = "http://www.wikidata.org/entity/"
 
 #: Our classes, most specific kind first.

@@ -14,9 +14,8 @@ import pyoxigraph as ox
 
 from histgraph.atomic_files import write_atomically
 from histgraph.config import DEFAULT_BASE_IRI
-from histgraph.vocab import PREFIXES
+from histgraph.vocab import PREFIXES, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Prefixes for our files: the project's, plus Wikidata's and GeoSPARQL's for snapshots.
 FILE_PREFIXES = {
     **PREFIXES,
@@ -45,7 +44,7 @@ def text(value: str, language: str | None = None) -> ox.Literal:
 
 def typed(value: str, datatype: str) -> ox.Literal:
     """A literal of an ``xsd:`` datatype (``"dateTime"``, ``"integer"``…) or a full datatype IRI."""
-    return ox.Literal(value, datatype=ox.NamedNode(datatype if ":" in datatype else XSD + datatype))
+    return ox.Literal(value, datatype=ox.NamedNode(datatype if ":" in datatype else str(XSD) + datatype))
 
 
 def trig_text(quads: Iterable[ox.Quad], comment: str) -> str:
