@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from histgraph.build import staging as staging_folders
 from histgraph.build.declarations import RDF_TYPE
 from histgraph.build.finish import reuse, write_build
+from histgraph.build.load import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from histgraph.build.parts import SHARED, PartMeta, read_lines
 from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.reading import part_path, read_one_part
@@ -139,7 +140,7 @@ def _apply(plan: Plan, previous: Path, staging: Path, state: dict[str, Any], old
 
 def _refuse_duplicates_in_store(plan: Plan, store: ox.Store, metas: list[PartMeta], new: dict[str, PartMeta]) -> None:
     """The incremental check for duplicates: the store holds every part's types, the metas only the new ones'."""
-    ontology = f"<{plan.settings.base_iri}graph/ontology>"
+    ontology = str(graph_iri(ONTOLOGY_GRAPH, plan.settings.base_iri))
     rdf_type = ox.NamedNode(RDF_TYPE)
     index = {meta.name: i for i, meta in enumerate(metas)}
     for meta in new.values():
@@ -221,7 +222,8 @@ def _affected_graphs(plan: Plan, store: ox.Store, old_metas: dict[str, PartMeta]
     new_types = {t for m in new_metas.values() for t in m.types}
     touched = {t[0] for t in old_types ^ new_types}
     affected: set[str] = set()
-    authorities, graph_prefix = f"<{plan.settings.base_iri}graph/authorities>", f"<{plan.settings.base_iri}graph/"
+    authorities = str(graph_iri(AUTHORITIES_GRAPH, plan.settings.base_iri))
+    graph_prefix = f"<{plan.settings.base_iri}graph/"
     for node in touched:
         for quad in store.quads_for_pattern(None, None, ox.NamedNode(node[1:-1]), None):
             graph = str(quad.graph_name)

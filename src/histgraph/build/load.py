@@ -42,6 +42,35 @@ def graph_iri(name: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
     return ox.NamedNode(f"{base_iri}graph/{name}")
 
 
+#: The graphs shared files go into (see :func:`shared_graph`).
+ONTOLOGY_GRAPH = "ontology"
+AUTHORITIES_GRAPH = "authorities"
+PROVENANCE_GRAPH = "provenance"
+
+#: The shared folders of ``data/``, in the order a build reads them (after the ontology).
+SHARED_FOLDERS = ("authorities", "links", "enrichment", "record")
+
+
+def shared_graph(path: Path, ontology_dir: Path | None) -> ox.NamedNode:
+    """The named graph the shared file ``path`` goes into: the one rule every reader of shared files uses.
+
+    The file's folder decides: the ontology's files go into ``graph/ontology``,
+    ``data/authorities/`` into ``graph/authorities``, ``data/links/`` and
+    ``data/enrichment/`` into ``graph/provenance`` (their TriG batches keep their
+    own graphs; only triples outside one go there), and each file of
+    ``data/record/`` into a graph of its own, ``graph/record-<name without extension>``.
+    The IRIs use the default base; the build rebases them.
+    """
+    folder = path.parent
+    if ontology_dir is not None and folder.resolve() == ontology_dir.resolve():
+        return graph_iri(ONTOLOGY_GRAPH)
+    if folder.name == "authorities":
+        return graph_iri(AUTHORITIES_GRAPH)
+    if folder.name in ("links", "enrichment"):
+        return graph_iri(PROVENANCE_GRAPH)
+    return graph_iri(f"record-{path.stem}")
+
+
 def text_iri(document_id: str, language: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
     """The IRI of a document's text in ``language``."""
     return ox.NamedNode(f"{base_iri}id/text/{document_id}-{language}")
@@ -124,7 +153,7 @@ def parse_file(path: Path, graph: ox.NamedNode | None, root: Path | None = None)
         except MemoryError:
             # pyoxigraph refuses a token (a literal, an IRI) over its 16 MiB buffer this way.
             raise InputError(str(path), TOO_LONG) from None
-    check_wikidata_terms(quads, str(path), property_allowed=graph == graph_iri("ontology"))
+    check_wikidata_terms(quads, str(path), property_allowed=graph == graph_iri(ONTOLOGY_GRAPH))
     return quads
 
 
@@ -211,22 +240,21 @@ def read_project(
     data_dir = data_dir.absolute()
     declared = Declarations()
 
-    def add(folder: Path | None, graph_for: Callable[[Path], ox.NamedNode | None]) -> None:
+    def add(folder: Path | None) -> None:
         if folder is None:
             return
         for path in input_files.shared_files(folder.absolute(), root):
-            quads = parse_file(path, graph_for(path), root)
-            if folder != ontology_dir:  # the ontology declares classes, not records
+            graph = shared_graph(path, ontology_dir)
+            quads = parse_file(path, graph, root)
+            if graph != graph_iri(ONTOLOGY_GRAPH):  # the ontology declares classes, not records
                 declared.add(quads, str(path))
             source.quads.extend(quads)
             source.files.append(path)
             tick(path.name)
 
-    add(ontology_dir, lambda _p: graph_iri("ontology"))
-    add(data_dir / "authorities", lambda _p: graph_iri("authorities"))
-    add(data_dir / "links", lambda _p: graph_iri("provenance"))
-    add(data_dir / "enrichment", lambda _p: graph_iri("provenance"))
-    add(data_dir / "record", lambda p: graph_iri(f"record-{p.stem}"))
+    add(ontology_dir)
+    for shared_folder in SHARED_FOLDERS:
+        add(data_dir / shared_folder)
     for folder in document_folders(data_dir):
         if wanted is not None and folder.name not in wanted:
             continue

@@ -34,6 +34,8 @@ from histgraph.build import anchors as anchoring
 from histgraph.build.declarations import Declarations, declaring_file
 from histgraph.build.input_files import RDF_FORMATS, document_files, open_input, shared_files
 from histgraph.build.load import (
+    ONTOLOGY_GRAPH,
+    SHARED_FOLDERS,
     DocumentText,
     document_folders,
     graph_iri,
@@ -41,6 +43,7 @@ from histgraph.build.load import (
     project_root,
     read_document,
     rebase,
+    shared_graph,
 )
 from histgraph.errors import InputError
 from histgraph.validation.units import Triple, split_lines
@@ -54,7 +57,6 @@ FORMAT = "1"
 _CODE_FILES = ("build/parts.py", "build/load.py", "build/anchors.py", "store/rdf_guard.py", "build/input_files.py",
                "build/declarations.py", "build/wikidata_identifiers.py",
                "validation/units.py")  # its split_lines gives a part's meta its types
-_SHARED_FOLDERS = ("authorities", "links", "enrichment", "record")
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def plan_parts(data_dir: Path, ontology_dir: Path | None) -> list[PartSpec]:
     root = project_root(data_dir)
     data_dir = data_dir.absolute()
     shared: list[Path] = shared_files(ontology_dir.absolute(), root) if ontology_dir is not None else []
-    for shared_folder in _SHARED_FOLDERS:
+    for shared_folder in SHARED_FOLDERS:
         shared += shared_files(data_dir / shared_folder, root)
     parts = [PartSpec(SHARED, tuple(str(p) for p in shared), root=str(root))]
     for folder in document_folders(data_dir):
@@ -264,9 +266,9 @@ def _read_shared(spec: PartSpec, ontology_dir: Path | None, root: Path | None) -
     declared = Declarations()
     for name in spec.files:
         path = Path(name)
-        graph = _shared_graph(path, ontology_dir)
+        graph = shared_graph(path, ontology_dir)
         parsed = parse_file(path, graph, root)
-        if graph != graph_iri("ontology"):  # the ontology declares classes, not records
+        if graph != graph_iri(ONTOLOGY_GRAPH):  # the ontology declares classes, not records
             declared.add(parsed, name)
         quads.extend(parsed)
     return quads
@@ -296,7 +298,7 @@ def _meta(spec: PartSpec, digest: str, base_iri: str, lines: list[str], outputs:
     parts' units need as context: types, and what it says about named graphs.
     """
     nq, trig = outputs
-    ontology = f"<{base_iri}graph/ontology>"
+    ontology = str(graph_iri(ONTOLOGY_GRAPH, base_iri))
     graph_prefix = f"<{base_iri}graph/"
     classes: Counter[str] = Counter()
     types: set[Triple] = set()
@@ -335,24 +337,12 @@ def declaring_file_of(spec: PartSpec, iri: str, base_iri: str, ontology_dir: Pat
     root = Path(spec.root) if spec.root is not None else None
 
     def graph_of(path: Path) -> ox.NamedNode:
-        return graph_iri(spec.document) if spec.document is not None else _shared_graph(path, ontology_dir)
+        return graph_iri(spec.document) if spec.document is not None else shared_graph(path, ontology_dir)
 
     files = [name for name in spec.files if Path(name).suffix.lower() in RDF_FORMATS
-             and graph_of(Path(name)) != graph_iri("ontology")]
+             and graph_of(Path(name)) != graph_iri(ONTOLOGY_GRAPH)]
     found = declaring_file(files, iri, lambda path: rebase(parse_file(path, graph_of(path), root), base_iri))
     return found or spec.folder or spec.name
-
-
-def _shared_graph(path: Path, ontology_dir: Path | None) -> ox.NamedNode:
-    folder = path.parent
-    if ontology_dir is not None and folder.resolve() == ontology_dir.resolve():
-        return graph_iri("ontology")
-    kind = folder.name
-    if kind == "authorities":
-        return graph_iri("authorities")
-    if kind in ("links", "enrichment"):
-        return graph_iri("provenance")  # TriG batches keep their own graphs; triples outside go here
-    return graph_iri(f"record-{path.stem}")
 
 
 def _prefixes() -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from histgraph.build.load import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from histgraph.build.parts import SHARED, Cache, PartMeta, read_lines
 from histgraph.build.plan import Plan
 from histgraph.build.reading import part_path
@@ -35,7 +36,7 @@ UnitState = list[Any]
 
 def unit_graphs(meta: PartMeta, base_iri: str) -> list[str]:
     """The graphs (terms) of a part that are validation units: all but the ontology's."""
-    ontology = f"<{base_iri}graph/ontology>"
+    ontology = str(graph_iri(ONTOLOGY_GRAPH, base_iri))
     return [g for g in meta.graphs if g != ontology]
 
 
@@ -68,7 +69,7 @@ def shared_records(metas: list[PartMeta], cache: Cache, base_iri: str) -> dict[s
     records: dict[str, list[Triple]] = {}
     shared = next((m for m in metas if m.name == SHARED), None)
     if shared is not None:
-        authorities = f"<{base_iri}graph/authorities>"
+        authorities = str(graph_iri(AUTHORITIES_GRAPH, base_iri))
         for triple in triples_by_graph(read_lines(cache, shared)).get(authorities, []):
             records.setdefault(triple[0], []).append(triple)
     return records
