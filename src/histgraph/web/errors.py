@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from histgraph.endpoint.answers import BackendFailed, QueryTimeout
@@ -10,7 +11,7 @@ from histgraph.endpoint.isolation import PoolBusy
 from histgraph.web.negotiation import wants_html
 
 
-def _page(code: int, title: str, message: str):  # type: ignore[no-untyped-def]
+def _page(code: int, title: str, message: str) -> ResponseReturnValue:
     if wants_html():
         return render_template("error.html", code=code, title=title, message=message), code
     response = jsonify({"error": title, "message": message, "status": code})
@@ -22,7 +23,7 @@ def register(app: Flask) -> None:
     """Install the error handlers on ``app``."""
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> Response:
         original = exc.get_response().headers
         message = exc.description or ""
         if isinstance(exc, NotFound) and message == NotFound.description:
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
         return response
 
     @app.errorhandler(QueryTimeout)
-    def out_of_time(exc: QueryTimeout):  # type: ignore[no-untyped-def]
+    def out_of_time(exc: QueryTimeout) -> Response:
         # A page's read ran past the time limit (or found every query process busy).
         busy = isinstance(exc, PoolBusy)
         message = (
@@ -50,11 +51,11 @@ def register(app: Flask) -> None:
         return response
 
     @app.errorhandler(BackendFailed)
-    def engine_failed(exc: BackendFailed):  # type: ignore[no-untyped-def]
+    def engine_failed(exc: BackendFailed) -> ResponseReturnValue:
         app.logger.warning("histgraph: a page's read failed: %s", exc)
         return _page(502, "Bad Gateway", str(exc))
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error on %s", request.path)
         return _page(500, "Internal Server Error", "Something went wrong on our side; it has been logged.")
