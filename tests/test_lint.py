@@ -25,7 +25,7 @@ def test_import_contracts_are_kept() -> None:
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     assert lint_imports, "import-linter is a test dependency: make test installs it"
     result = subprocess.run(
-        [lint_imports, str(ROOT / "pyproject.toml")], cwd=ROOT / "src", capture_output=True, text=True, check=False
+        [lint_imports, str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout and "KEPT" in result.stdout

@@ -15,7 +15,8 @@ import pytest
 
 from histgraph.config import Settings
 from histgraph.endpoint.answers import QueryTimeout
-from histgraph.endpoint.isolation import QueryPool, store_source
+from histgraph.endpoint.isolation import store_source
+from histgraph.endpoint.lanes import QueryPool
 from histgraph.endpoint.pooled_store import PooledStore
 from histgraph.store import EmbeddedStore
 from histgraph.web import create_app

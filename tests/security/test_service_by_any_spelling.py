@@ -19,8 +19,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from histgraph.endpoint.answers import QueryJob
-from histgraph.endpoint.isolation import EMPTY_SOURCE, ProcessOptions, QueryPool
-from histgraph.endpoint.safety import QueryRejected, decode_escapes, engine_service_positions
+from histgraph.endpoint.isolation import EMPTY_SOURCE, ProcessOptions
+from histgraph.endpoint.lanes import QueryPool
+from histgraph.endpoint.safety import QueryRejected, decode_escapes
+from histgraph.endpoint.service_probe import engine_service_positions
 
 from ..servers import BACKENDS, make_client
 from .harness import SPARQL_JSON, logging_server

@@ -8,27 +8,17 @@ holding the read-only store open. A request sends a
 If no answer comes within the time limit, the web worker kills that process
 (SIGKILL: nothing native can ignore it) and a fresh one takes its place.
 
-**Two lanes.** A worker's processes form a *fast lane* (``query_processes`` of
-them) and a *slow lane*. Every query not known to be slow starts in the fast
-lane with a short allowance (``fast_lane_ms``). One that outruns it leaves the
-fast lane — it must then win one of the server's few slots for long queries
-(:class:`~histgraph.endpoint.admission.Slots`), or it is stopped — and its process is
-replaced there, so the fast lane always has a process free within about one
-allowance, whatever the query text looks like. The caller remembers such a
-query (normalized), and from then on it goes straight to the slow lane. No
-classification of query text has to be right for short queries, pages and
-health checks to keep answering: the lane is decided by measured run time.
+**Lanes.** A worker's processes form a fast lane and a slow lane, decided by
+measured run time, not by the query's text: :mod:`histgraph.endpoint.lanes`.
 
 **No network.** Each query process first installs a seccomp filter
 (:func:`histgraph.endpoint.sandbox.forbid_network`) so that it cannot create any socket
 but a local one: whatever a query says, the engine inside cannot connect
 anywhere. Before running a query whose text holds the letters ``service``, the
 process asks the engine's own parser where SERVICE is a keyword
-(:func:`histgraph.endpoint.safety.engine_service_positions`) and refuses it unless
+(:func:`histgraph.endpoint.service_probe.engine_service_positions`) and refuses it unless
 allow-listed. Query processes run at a lower CPU priority than the web workers.
 
-Processes start lazily, on the first query in the process that owns the pool,
-so a pool made before a fork (gunicorn) never shares children across workers.
 A query process exits by itself when its web worker goes away (its socket
 closes). The child is started with ``python -m histgraph.endpoint.isolation FD``: a
 fresh interpreter, so no lock or RocksDB thread state is inherited.
@@ -46,9 +36,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -57,8 +44,9 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, run
-from histgraph.endpoint.safety import QueryRejected, engine_service_positions, service_refusal
+from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, run
+from histgraph.endpoint.safety import QueryRejected
+from histgraph.endpoint.service_probe import engine_service_positions, service_refusal
 
 #: What a query process is sent: a job to run, or one to check only.
 Job = QueryJob | tuple[Literal["check"], QueryJob]
@@ -118,7 +106,7 @@ def wait_readable(conn: Connection, timeout: float) -> bool:
     return conn.poll(timeout)
 
 
-class _Process:
+class QueryProcess:
     """One query process and the socket to it."""
 
     def __init__(self, source: tuple[str, str | bytes], options: ProcessOptions, niceness: int) -> None:
@@ -211,243 +199,11 @@ def _syntax_message(message: str, limit: int = 240) -> str:
     return message if len(message) <= limit else message[:limit] + " …"
 
 
-def _timeout_message(timeout: float) -> str:
+def timeout_message(timeout: float) -> str:
     return (
         f"the query took longer than the limit of {timeout:g} s and was stopped; "
         "simplify it, add LIMIT, or run it on your own copy of the data (setting query_timeout)"
     )
-
-
-class PoolBusy(QueryTimeout):
-    """No query process came free in time: the query never ran (so it tells nothing of its cost)."""
-
-
-class _Lane:
-    """Up to ``size`` query processes of one worker, started lazily and handed out one at a time.
-
-    Waiters marked ``first`` (queries that ran fast here before) are served
-    before the others, and ``reserve`` processes are kept for them: a stream of
-    new, unknown queries cannot queue ahead of a health check or take every
-    process.
-    """
-
-    def __init__(
-        self, source: tuple[str, str | bytes], options: ProcessOptions, size: int, niceness: int, reserve: int = 0
-    ) -> None:
-        self.source, self.options = source, options
-        self.size = max(1, size)
-        self.niceness = niceness
-        self.pid = os.getpid()
-        self.lock = threading.Condition()
-        self.started: list[_Process] = []
-        self.idle: list[_Process] = []
-        self.first_waiting = 0
-        self.reserve = reserve if self.size > reserve else 0
-
-    def _spawn(self) -> _Process:
-        process = _Process(self.source, self.options, self.niceness)
-        self.started.append(process)
-        return process
-
-    def take(self, wait: float, first: bool = False) -> _Process:
-        deadline = time.monotonic() + wait
-        with self.lock:
-            if self.pid != os.getpid():
-                # Forked after the pool was made: the children belong to the parent.
-                self.pid, self.started[:], self.idle[:] = os.getpid(), [], []
-            self.first_waiting += first
-            try:
-                while True:
-                    free = len(self.idle) + self.size - len(self.started)
-                    # One process stays for queries known to be fast: unknown ones never take the last.
-                    if free > (0 if first else self.reserve) and (first or not self.first_waiting):
-                        return self.idle.pop() if self.idle else self._spawn()
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise PoolBusy(
-                            f"all {self.size} query processes stayed busy for {wait:g} s; try again shortly"
-                        )
-                    self.lock.wait(remaining)
-            finally:
-                self.first_waiting -= first
-
-    def give_back(self, process: _Process) -> None:
-        with self.lock:
-            self.idle.append(process)
-            self.lock.notify_all()
-
-    def release(self, process: _Process) -> None:
-        """``process`` leaves this lane (stopped or moved); a successor starts in its place."""
-        with self.lock:
-            if process in self.started:
-                self.started.remove(process)
-            # Start the successor now so it opens the store while the client waits.
-            self.idle.append(self._spawn())
-            self.lock.notify_all()
-
-    def replace(self, process: _Process) -> None:
-        process.stop()
-        self.release(process)
-
-    def adopt(self, process: _Process) -> bool:
-        """Keep ``process`` (moved here from another lane) if there is room; False if not."""
-        with self.lock:
-            if len(self.started) >= self.size or self.pid != os.getpid():
-                return False
-            self.started.append(process)
-        process.renice(self.niceness)
-        self.give_back(process)
-        return True
-
-    def stop_all(self) -> None:
-        for process in self.started:
-            process.stop()
-        self.started.clear()
-
-
-def _stop_lanes(lanes: list[_Lane]) -> None:
-    for lane in lanes:
-        lane.stop_all()
-
-
-class QueryPool:
-    """A worker's query processes: a fast lane for every query, and a slow lane for the long ones."""
-
-    def __init__(
-        self,
-        source: tuple[str, str | bytes],
-        size: int = 1,
-        options: ProcessOptions | None = None,
-        slow_size: int = 1,
-    ) -> None:
-        self._options = options or ProcessOptions()
-        self._fast = _Lane(source, self._options, size, FAST_NICENESS, reserve=1)
-        # As many as the server's slots for long queries: a worker may hold them all.
-        self._slow = _Lane(source, self._options, slow_size, SLOW_NICENESS)
-        self._finalizer = weakref.finalize(self, _stop_lanes, [self._fast, self._slow])
-
-    def execute(self, job: QueryJob, timeout: float) -> Answer:
-        """Run ``job`` (the app's own, fixed query) in the fast lane with a plain time limit.
-
-        The app's own queries go first, like queries known to be fast. On timeout or
-        crash the process is replaced.
-        """
-        process = self._fast.take(timeout, first=True)
-        return self._finish(self._fast, process, job, timeout)
-
-    def execute_laned(
-        self,
-        job: QueryJob,
-        *,
-        timeout: float,
-        fast_limit: float,
-        known_fast: bool,
-        known_slow: Callable[[], bool],
-        admit_slow: Callable[[], Callable[[], None]],
-        ran: Callable[[float], None],
-    ) -> Answer:
-        """Run a user's ``job``: fast lane first, the slow lane if it is known slow or outruns ``fast_limit``.
-
-        A ``known_fast`` job (it ran fast here before) is handed a fast process
-        before unknown ones. ``known_slow()`` is asked once a fast process is free (a
-        query found slow meanwhile by another request skips the fast lane);
-        ``admit_slow()`` takes one of the server's slots for long queries and returns
-        its release, or raises :class:`~histgraph.endpoint.admission.AdmissionRefused` (the
-        query is then stopped). ``ran(seconds)`` gets the run time of a query that
-        finished, not counting any wait for a process.
-        """
-        process = self._fast.take(timeout, first=known_fast)
-        if known_slow():
-            self._fast.give_back(process)
-            release = admit_slow()
-            try:
-                slow = self._slow.take(timeout)
-                started = time.monotonic()
-                answer = self._finish(self._slow, slow, job, timeout)
-                ran(time.monotonic() - started)
-                return answer
-            finally:
-                release()
-        started = time.monotonic()
-        try:
-            process.send(job)
-        except BackendFailed:
-            self._fast.replace(process)
-            raise
-        if process.answered_within(min(fast_limit, timeout)):
-            answer = self._collect(self._fast, process)
-            ran(time.monotonic() - started)
-            return answer
-        if fast_limit >= timeout:
-            self._fast.replace(process)
-            raise QueryTimeout(_timeout_message(timeout))
-        # Outran the fast lane: it leaves it now, whatever happens next.
-        self._fast.release(process)
-        try:
-            release = admit_slow()
-        except Exception:
-            process.stop()
-            raise
-        try:
-            process.renice(SLOW_NICENESS)
-            if not process.answered_within(timeout - fast_limit):
-                process.stop()
-                raise QueryTimeout(_timeout_message(timeout))
-            try:
-                answer = process.answer()
-            except BackendFailed:
-                process.stop()
-                raise
-            ran(time.monotonic() - started)
-            if not self._slow.adopt(process):
-                process.stop()
-            return answer
-        finally:
-            release()
-
-    def _finish(self, lane: _Lane, process: _Process, job: QueryJob, timeout: float) -> Answer:
-        try:
-            process.send(job)
-        except BackendFailed:
-            lane.replace(process)
-            raise
-        if not process.answered_within(timeout):
-            lane.replace(process)
-            raise QueryTimeout(_timeout_message(timeout))
-        return self._collect(lane, process)
-
-    @staticmethod
-    def _collect(lane: _Lane, process: _Process) -> Answer:
-        try:
-            answer = process.answer()
-        except SandboxUnavailable:
-            lane.replace(process)
-            raise
-        except BackendFailed:
-            lane.replace(process)
-            raise
-        except QueryRejected:
-            lane.give_back(process)
-            raise
-        lane.give_back(process)
-        return answer
-
-    def check(self, job: QueryJob, timeout: float) -> None:
-        """Only check ``job`` with the engine's parser (for the remote backend): raise if refused."""
-        process = self._fast.take(timeout)
-        try:
-            process.send(("check", job))
-        except BackendFailed:
-            self._fast.replace(process)
-            raise
-        if not process.answered_within(timeout):
-            self._fast.replace(process)
-            raise QueryTimeout(_timeout_message(timeout))
-        self._collect(self._fast, process)
-
-    def close(self) -> None:
-        """Stop every query process of this pool."""
-        self._finalizer()
 
 
 # --- the query process -------------------------------------------------------------

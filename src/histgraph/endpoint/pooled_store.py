@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from histgraph.endpoint.answers import Answer, QueryJob
-from histgraph.endpoint.isolation import QueryPool
+from histgraph.endpoint.lanes import QueryPool
 from histgraph.store import Bindings, SelectResult, bind_values, term_from_json, to_rdflib
 
 #: Rows one read of a page may return: far more than any page shows (pages page

@@ -21,7 +21,7 @@ inside a literal is not mistaken for a keyword:
 That lexical pass is the early, cheap line with good messages. It is not the
 one SERVICE rests on: a tokenizer can disagree with the engine's grammar, so
 the query process also asks the engine's own parser where SERVICE is a keyword
-(:func:`engine_service_positions`), and it runs under a filter that forbids it
+(:func:`histgraph.endpoint.service_probe.engine_service_positions`), and it runs under a filter that forbids it
 any network connection (:mod:`histgraph.endpoint.sandbox`). ``FROM`` needs no check:
 the engines used never dereference it (pyoxigraph reads only its own graphs),
 which the test-suite verifies.
@@ -30,7 +30,7 @@ which the test-suite verifies.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from histgraph.errors import HistgraphError
@@ -133,10 +133,11 @@ def _string_end(text: str, start: int) -> int:
         if len(quote) == 1 and text[i] in "\r\n":
             break
         i += 1
-    raise QueryRejected(f"unterminated string starting at {_where(text, start)}")
+    raise QueryRejected(f"unterminated string starting at {position_words(text, start)}")
 
 
-def _where(text: str, position: int) -> str:
+def position_words(text: str, position: int) -> str:
+    """Where ``position`` is in ``text``, in words: "line L, column C"."""
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     return f"line {line}, column {column}"
@@ -173,7 +174,7 @@ def tokens(text: str) -> Iterator[Token]:
             i += 1
 
 
-def _prefixes(toks: list[Token]) -> dict[str, str]:
+def declared_prefixes(toks: list[Token]) -> dict[str, str]:
     """PREFIX declarations as ``{"ex:": "http://…"}``."""
     declared = {}
     for k, tok in enumerate(toks[:-2]):
@@ -182,7 +183,7 @@ def _prefixes(toks: list[Token]) -> dict[str, str]:
     return declared
 
 
-def _iri_after(toks: list[Token], k: int, prefixes: dict[str, str], skip: str) -> str | None:
+def iri_after(toks: list[Token], k: int, prefixes: dict[str, str], skip: str) -> str | None:
     """The IRI written after the keyword at ``toks[k]`` (past an optional ``skip`` word), if fixed."""
     k += 1
     if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == skip:
@@ -265,7 +266,7 @@ def check_query(
     form = next((w for _, w in words if w in QUERY_FORMS), None)
     if form is None:
         raise QueryRejected("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    prefixes = _prefixes(toks)
+    prefixes = declared_prefixes(toks)
     services = _services(decoded, toks, words, prefixes, federation_allowlist)
     from_graphs, from_named = _from_lists(decoded, toks, words, prefixes)
     short = {name.rstrip(":"): iri for name, iri in prefixes.items() if name.rstrip(":")}
@@ -285,7 +286,7 @@ def _check_depth(decoded: str, toks: list[Token], max_depth: int) -> None:
             if depth > max_depth:
                 raise QueryRejected(
                     f"the query nests brackets more than {max_depth} deep at "
-                    f"{_where(decoded, tok.position)} (setting max_query_depth); simplify it"
+                    f"{position_words(decoded, tok.position)} (setting max_query_depth); simplify it"
                 )
         elif tok.text in _CLOSE:
             depth = max(0, depth - 1)
@@ -298,9 +299,9 @@ def _services(decoded: str, toks: list[Token], words: list[tuple[int, str]], pre
     for k, word in words:
         if word != "SERVICE":
             continue
-        iri = _iri_after(toks, k, prefixes, "SILENT")
+        iri = iri_after(toks, k, prefixes, "SILENT")
         if iri is None or iri not in federation_allowlist:
-            where = _where(decoded, toks[k].position)
+            where = position_words(decoded, toks[k].position)
             allowed = ", ".join(federation_allowlist) or "none are allowed here"
             raise QueryRejected(
                 f"SERVICE (federated query) at {where} is refused: the endpoint makes no "
@@ -318,88 +319,12 @@ def _from_lists(decoded: str, toks: list[Token], words: list[tuple[int, str]],
     from_named: list[str] = []
     for k, word in words:
         if word == "FROM":
-            iri = _iri_after(toks, k, prefixes, "NAMED")
+            iri = iri_after(toks, k, prefixes, "NAMED")
             if iri is None:
-                raise QueryRejected(f"FROM at {_where(decoded, toks[k].position)} needs an IRI")
+                raise QueryRejected(f"FROM at {position_words(decoded, toks[k].position)} needs an IRI")
             named = toks[k + 1].text.upper() == "NAMED"
             (from_named if named else from_graphs).append(iri)
     return from_graphs, from_named
-
-
-#: The keyword the engine probe looks for, and the bare word that replaces it: a
-#: bare word that is not a keyword is never valid SPARQL where a keyword stands.
-_SERVICE = re.compile("service", re.IGNORECASE)
-_NOT_A_KEYWORD = "zqxjvkwq"
-#: More occurrences than this are not probed one by one; they are all taken as keywords.
-MAX_PROBED_WORDS = 16
-
-
-def engine_service_positions(text: str, accepts: Callable[[str], bool]) -> list[int]:
-    """Where the engine's own grammar reads ``SERVICE`` in ``text`` as a keyword (offsets).
-
-    ``accepts(query)`` says whether the SPARQL engine parses ``query`` (it runs in
-    a sandboxed process with an empty store). A lexical scan can disagree with the
-    engine's grammar (``true.SERVICE``, ``ex:a\\#`` before a keyword); this asks the
-    engine itself. Every occurrence of the letters ``service`` (any case) is
-    replaced by a bare word that is no keyword: inside a string, an IRI, a
-    comment, a variable, a prefixed name or a language tag the query stays valid;
-    where the engine saw the keyword it no longer parses. A spelling the engine
-    might decode to those letters (``\\u0053ERVICE``, ``ſervice``) is counted as a
-    keyword (``re.IGNORECASE`` also matches ``ſ`` and the Kelvin sign): the
-    answer errs towards refusing.
-    """
-    found = [m.start() for m in _SERVICE.finditer(text)]
-    disguised = len(_SERVICE.findall(decode_escapes_loosely(text))) > len(found)
-    if disguised:
-        return [m.start() for m in re.finditer(r"\\[uU]", text)] or [0]
-    if not found:
-        return []
-    if accepts(_SERVICE.sub(_NOT_A_KEYWORD, text)):
-        return []
-    if not accepts(text):
-        return []  # a syntax error of its own: the engine refuses to run it anyway
-    if len(found) > MAX_PROBED_WORDS:
-        return found
-    keywords = []
-    for start in found:
-        one = text[:start] + _NOT_A_KEYWORD + text[start + 7 :]
-        if not accepts(one):
-            keywords.append(start)
-    return keywords or found
-
-
-def mentions_service(text: str) -> bool:
-    """True when ``text`` holds the letters ``service`` in any case or escaped spelling (probe it)."""
-    return bool(_SERVICE.search(text) or _SERVICE.search(decode_escapes_loosely(text)))
-
-
-def decode_escapes_loosely(text: str) -> str:
-    """``text`` with every ``\\u``/``\\U`` escape decoded and invalid ones left as written."""
-    try:
-        return decode_escapes(text)
-    except QueryRejected:
-        return text
-
-
-def service_refusal(text: str, positions: list[int], allowlist: tuple[str, ...]) -> str | None:
-    """The refusal message for SERVICE keywords at ``positions``, or None when all are allow-listed."""
-    prefixes = _prefixes(list(tokens(decode_escapes_loosely(text))))
-    for start in positions:
-        after = [t for t in tokens(text[start + 7 :])][:2]
-        target = None
-        if after and after[0].kind == "word" and after[0].text.upper() == "SILENT":
-            after = after[1:]
-        if after:
-            toks = [Token("word", "SERVICE", 0), after[0]]
-            target = _iri_after(toks, 0, prefixes, "SILENT")
-        if target is None or target not in allowlist:
-            allowed = ", ".join(allowlist) or "none are allowed here"
-            return (
-                f"SERVICE (federated query) at {_where(text, start)} is refused: the endpoint makes "
-                f"no outbound requests except to allow-listed services ({allowed}); "
-                "setting federation_allowlist"
-            )
-    return None
 
 
 __all__ = [
@@ -408,9 +333,6 @@ __all__ = [
     "Token",
     "check_query",
     "decode_escapes",
-    "engine_service_positions",
-    "mentions_service",
     "path_steps",
-    "service_refusal",
     "tokens",
 ]

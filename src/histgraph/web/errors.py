@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from histgraph.endpoint.answers import BackendFailed, QueryTimeout
-from histgraph.endpoint.isolation import PoolBusy
+from histgraph.endpoint.lanes import PoolBusy
 from histgraph.web.negotiation import wants_html
 
 

@@ -10,19 +10,10 @@ with no query get the query editor; programs get the Service Description.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import math
 import re
-import shutil
-import tempfile
-import time
-import weakref
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -41,13 +32,8 @@ from histgraph.bounded_cache import BoundedCache
 from histgraph.config import Settings
 from histgraph.endpoint.admission import (
     AdmissionRefused,
-    QueryRecord,
-    Slots,
-    slot_count,
-    static_cost,
 )
 from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, answer_cache
-from histgraph.endpoint.budget import ClientBudget
 from histgraph.endpoint.formats import (
     GRAPH,
     RESULTS,
@@ -56,19 +42,12 @@ from histgraph.endpoint.formats import (
     formats_for,
     media_types,
 )
-from histgraph.endpoint.forward import RemoteExecutor
 from histgraph.endpoint.isolation import (
-    EMPTY_SOURCE,
-    PoolBusy,
-    ProcessOptions,
-    QueryPool,
     SandboxUnavailable,
-    store_source,
 )
-from histgraph.endpoint.pooled_store import PooledStore
-from histgraph.endpoint.safety import CheckedQuery, QueryRejected, check_query, mentions_service
-from histgraph.errors import HistgraphError
-from histgraph.store import UNVERSIONED, EmbeddedStore, RemoteStore
+from histgraph.endpoint.policy import Executor, Gate, make_executors, run_checked
+from histgraph.endpoint.safety import CheckedQuery, QueryRejected, check_query
+from histgraph.store import UNVERSIONED
 from histgraph.vocab import FORMATS, RDF, SD
 from histgraph.web.context import HistgraphContext, get_context
 from histgraph.web.negotiation import negotiate, wants_html
@@ -78,84 +57,17 @@ blueprint = Blueprint("sparql", __name__)
 READ_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
 
 
-class Executor(Protocol):
-    """Runs a checked job within a time limit: a query pool or a remote store."""
-
-    def execute(self, job: QueryJob, timeout: float) -> Answer: ...
-
-
 @blueprint.record_once
 def _make_executor(state: BlueprintSetupState) -> None:
     """One executor per app; query processes start lazily in each web worker."""
     context: HistgraphContext = state.app.extensions["histgraph"]
-    settings = context.settings
-    store = context.store
-    options = process_options(settings)
-    slots = slot_count(settings.expensive_slots, settings.workers)
-    checker = None
-    if isinstance(store, EmbeddedStore):
-        source = store_source(store.path, store.native)
-        pool = QueryPool(source, settings.query_processes, options, slots)
-        executor: Executor = pool
-        # Pages read through the same processes: time-limited, and never blocking the worker.
-        context.store = PooledStore(pool, store.version, settings.query_timeout)
-    elif isinstance(store, RemoteStore):
-        executor = RemoteExecutor(store.query_url, store.timeout)
-    else:
-        raise TypeError(f"no way to run /sparql queries on a {type(store).__name__}")
-    if not isinstance(executor, QueryPool) or not options.sandbox:
-        # What runs outside the sandbox (a remote store, allow-listed federation) is
-        # checked first by the engine's own parser in a sandboxed process holding no data.
-        checker = QueryPool(EMPTY_SOURCE, 1, dataclasses.replace(options, sandbox=True))
+    executor, checker, pages_store = make_executors(context.settings, context.store)
+    # Pages read through the same processes: time-limited, and never blocking the worker.
+    context.store = pages_store
     state.app.extensions["histgraph.executor"] = executor
     state.app.extensions["histgraph.checker"] = checker
     state.app.extensions["histgraph.answers"] = answer_cache(context.settings.answer_cache_bytes)
     state.app.extensions["histgraph.gate"] = Gate.create(context.settings, state.app)
-
-
-@dataclass
-class Gate:
-    """What decides whether a query may run now: slots, slow-query record, client budget.
-
-    They live in the server's runtime folder (``runtime_dir``, shared by every
-    worker of ``histgraph serve``); an app made without one gets a private folder.
-    """
-
-    slots: Slots
-    #: Queries that ran slow or were stopped: straight to the slow lane from then on.
-    slow: QueryRecord
-    budget: ClientBudget
-    #: Queries that ran fast: served first, from a process kept for them, when processes are busy.
-    fast: QueryRecord
-
-    @classmethod
-    def create(cls, settings: Settings, owner: object) -> Gate:
-        folder = settings.runtime_dir
-        if folder is None:
-            folder = Path(tempfile.mkdtemp(prefix="histgraph-run-"))
-            weakref.finalize(owner, shutil.rmtree, folder, True)
-        folder.mkdir(parents=True, exist_ok=True)
-        return cls(
-            Slots(folder / "slots", slot_count(settings.expensive_slots, settings.workers)),
-            QueryRecord(folder / "slow"),
-            ClientBudget(folder / "budget.sqlite3", settings.client_rate, settings.client_burst),
-            QueryRecord(folder / "fast"),
-        )
-
-    def expensive(self, text: str) -> str | None:
-        """Why ``text`` counts as expensive (by its shape, or measured before), or None."""
-        return static_cost(text) or ("slow when it ran before" if self.slow.known(text) else None)
-
-
-def process_options(settings: Settings) -> ProcessOptions:
-    """How this app's query processes are made, from the settings."""
-    if settings.query_sandbox not in {"required", "off"}:
-        raise HistgraphError(
-            f"setting query_sandbox: expected 'required' or 'off', got {settings.query_sandbox!r}"
-        )
-    # Allow-listed services must be reachable, so their queries cannot run sandboxed.
-    sandbox = settings.query_sandbox == "required" and not settings.federation_allowlist
-    return ProcessOptions(sandbox=sandbox, federation_allowlist=settings.federation_allowlist)
 
 
 def get_executor() -> Executor:
@@ -272,7 +184,9 @@ def answer(checked: CheckedQuery, defaults: Sequence[str] = (), named: Sequence[
     result = cache.get(etag) if etag else None
     try:
         if result is None:
-            result = _execute(gate, settings, job, expensive)
+            result = run_checked(
+                gate, settings, job, expensive, _client(), get_executor(), current_app.extensions.get("histgraph.checker")
+            )
             if etag:
                 cache.put(etag, result)
     except QueryRejected as exc:
@@ -335,62 +249,6 @@ def _charge(gate: Gate, settings: Settings, expensive: str | None) -> None:
             "wait as Retry-After says, or run heavy analyses on a copy of the data (see /dumps)",
             retry_after=max(1, math.ceil(wait)),
         )
-
-
-def _execute(gate: Gate, settings: Settings, job: QueryJob, expensive: str | None) -> Answer:
-    """Run ``job`` in its lane; one that ran slow or was stopped is remembered (normalized) as slow.
-
-    With query processes, every query starts in the fast lane and moves to the
-    slow lane only by its measured run time (see :mod:`histgraph.endpoint.isolation`);
-    queries that ran fast before get a free process first, and the lexical cost
-    (``expensive``) only sends a query to the slow lane at once. A remote store
-    has no lanes: an expensive query holds a slot while it runs. Waiting for a
-    process is no run time: a query that never ran is not remembered.
-    """
-    executor = get_executor()
-    checker: QueryPool | None = current_app.extensions.get("histgraph.checker")
-    if checker is not None and (mentions_service(job.text) or not isinstance(executor, QueryPool)):
-        # Before a remote store: SERVICE, syntax and unknown functions are found here, as 400s.
-        checker.check(job, settings.query_timeout)
-
-    def ran(seconds: float) -> None:
-        if seconds * 1000 > settings.slow_query_ms:
-            gate.slow.record(job.text)
-        elif seconds * 1000 <= settings.fast_lane_ms / 2:
-            gate.fast.record(job.text)
-
-    try:
-        if isinstance(executor, QueryPool):
-
-            def admit_slow() -> Callable[[], None]:
-                gate.slow.record(job.text)
-                # A long query costs what an expensive one does, found out late.
-                if gate.budget.take(_client(), max(0, settings.expensive_query_cost - 1)):
-                    raise AdmissionRefused(
-                        "this client's query budget does not cover another long query; "
-                        "wait as Retry-After says, or run heavy analyses on a copy of the data (see /dumps)"
-                    )
-                return gate.slots.acquire(settings.admission_wait)
-
-            return executor.execute_laned(
-                job,
-                timeout=settings.query_timeout,
-                fast_limit=settings.fast_lane_ms / 1000,
-                known_fast=not expensive and gate.fast.known(job.text),
-                known_slow=lambda: bool(expensive) or gate.slow.known(job.text),
-                admit_slow=admit_slow,
-                ran=ran,
-            )
-        with gate.slots.hold(settings.admission_wait) if expensive else nullcontext():
-            started = time.monotonic()
-            result = executor.execute(job, settings.query_timeout)
-            ran(time.monotonic() - started)
-            return result
-    except PoolBusy:
-        raise
-    except QueryTimeout:
-        gate.slow.record(job.text)
-        raise
 
 
 def _etag(context: HistgraphContext, job: QueryJob) -> str | None:

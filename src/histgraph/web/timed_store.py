@@ -20,9 +20,9 @@ from flask import abort, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
 from histgraph.endpoint.answers import BackendFailed, QueryJob, QueryTimeout
+from histgraph.endpoint.policy import Executor
 from histgraph.store import Bindings, SelectResult, bind_values, term_from_json
 from histgraph.web.context import get_context
-from histgraph.web.sparql import Executor
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
