@@ -29,6 +29,7 @@ from histgraph.build.wikidata_identifiers import check_wikidata_terms
 from histgraph.config import DEFAULT_BASE_IRI
 from histgraph.errors import InputError
 from histgraph.store.rdf_guard import PROLOG_BYTES, TOO_LONG, check_literal, check_rdf_xml_prolog
+from histgraph.vocab import RDF
 
 #: A term of a quad: a renaming gives back the same kind of term, or an IRI.
 Term = TypeVar("Term")
@@ -166,7 +167,7 @@ def read_text(path: Path, document_id: str, root: Path | None = None) -> Documen
     try:
         content = read_text_bytes(path, root).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
+        raise InputError(str(path), f"not UTF-8 at byte {exc.start}; save the file as UTF-8") from None
     return DocumentText(document_id, language, path, content.replace("\r\n", "\n"))
 
 
@@ -216,7 +217,7 @@ def read_document(
     return quads, texts, files + [t.path for t in texts]
 
 
-_RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+_RDF_VALUE = str(RDF.value)
 
 
 def read_project(
