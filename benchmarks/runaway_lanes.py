@@ -70,8 +70,7 @@ VALUES = " ".join(str(i) for i in range(300))
 RUNAWAYS = [
     "SELECT (COUNT(*) AS ?n) WHERE {{ [] ?p ?o . [] ?q ?r . [] ?s ?t . [] ?u ?v . [] ?w ?x . [] ?y ?z }}",
     "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?p ?b . ?c ?p ?d . ?e ?p ?f . ?g ?p ?h . ?i ?p ?j . ?k ?p ?l . ?m ?p ?o }}",
-    "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ %s }} VALUES ?b {{ %s }} VALUES ?c {{ %s }} VALUES ?d {{ %s }} }}"
-    % (VALUES, VALUES, VALUES, VALUES),
+    f"SELECT (COUNT(*) AS ?n) WHERE {{{{ VALUES ?a {{{{ {VALUES} }}}} VALUES ?b {{{{ {VALUES} }}}} VALUES ?c {{{{ {VALUES} }}}} VALUES ?d {{{{ {VALUES} }}}} }}}}",
 ]
 ASK = "/sparql?query="
 PAGE = "/id/person/molotov"

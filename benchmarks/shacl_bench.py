@@ -88,13 +88,13 @@ def main() -> None:
             warm = Path(cache)
             validate_dataset(quads, shapes, base_iri=DEFAULT_BASE_IRI, workers=args.workers, cache_dir=warm)
             _l, seconds, report = timed(
-                "", lambda q=quads: validate_dataset(q, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=warm)
+                "", lambda q=quads, w=warm: validate_dataset(q, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=w)
             )
             rows.append((name, triples, "everything cached", seconds, report))
             if name != "cable":
                 more = synthetic_archive(cable, args.copies + 1)
                 _l, seconds, report = timed(
-                    "", lambda: validate_dataset(more, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=warm)
+                    "", lambda m=more, w=warm: validate_dataset(m, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=w)
                 )
                 rows.append((name + ", one document added", triples, "cache; only the new one checked", seconds, report))
     print("| dataset | triples | run | seconds | units (cached) | violations | warnings |")

@@ -56,7 +56,7 @@ def _both_parsers(body: bytes, suffix: str, iri: str) -> None:
 
 def test_every_kind_in_every_format_by_accept_and_suffix(client, samples) -> None:  # type: ignore[no-untyped-def]
     """Each kind answers each RDF format to Accept (with Content-Location) and to its suffix."""
-    for kind, iri in sorted(samples.items()):
+    for _kind, iri in sorted(samples.items()):
         path = "/" + iri[len(BASE):]
         for suffix, (media, _, _) in FORMATS.items():
             negotiated = client.get(path, headers={"Accept": media})

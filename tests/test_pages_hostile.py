@@ -70,7 +70,7 @@ def test_hostile_labels_render_inert(client, path: str) -> None:  # type: ignore
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     page = _parse(response.get_data(as_text=True))
-    for attrs, text in page.scripts:
+    for attrs, _text in page.scripts:
         assert attrs.get("src") or attrs.get("type") == "application/ld+json", attrs
         assert "alert" not in (attrs.get("src") or "")
     for tag, attrs in page.tags:

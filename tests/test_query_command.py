@@ -98,8 +98,8 @@ def test_table_lists_every_row_under_its_columns(built, settings, expected: Sele
     assert len(body) == len(expected)
     starts = _column_starts(lines[1])
     assert len(starts) == len(expected.variables)
-    for line, row in zip(body, expected.rows):
-        cells = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line)])]
+    for line, row in zip(body, expected.rows, strict=False):
+        cells = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line)], strict=False)]
         assert cells[0] == _shown(str(row["entity"]))
         assert cells[list(expected.variables).index("mentions")] == str(row["mentions"])
 

@@ -28,7 +28,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         self.hits.append(self.path)
-        body = ('{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri","value":"%s"}}]}}' % FAKE_ROW).encode()
+        body = (f'{{"head":{{"vars":["x"]}},"results":{{"bindings":[{{"x":{{"type":"uri","value":"{FAKE_ROW}"}}}}]}}}}').encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))

@@ -132,12 +132,12 @@ def _coerce(name: str, value: Any) -> Any:
             try:
                 return int(value)
             except ValueError:
-                raise HistgraphError(f"setting {name!r}: expected a whole number, got {value!r}")
+                raise HistgraphError(f"setting {name!r}: expected a whole number, got {value!r}") from None
         if kind == "float":
             try:
                 return float(value)
             except ValueError:
-                raise HistgraphError(f"setting {name!r}: expected a number, got {value!r}")
+                raise HistgraphError(f"setting {name!r}: expected a number, got {value!r}") from None
         if kind.startswith("tuple"):
             return tuple(part.strip() for part in value.split(",") if part.strip())
     if kind.startswith("tuple") and isinstance(value, list):
@@ -189,9 +189,9 @@ def load_settings(
             with open(path, "rb") as handle:
                 file_layer = tomllib.load(handle)
         except FileNotFoundError:
-            raise HistgraphError(f"config file {path} does not exist; check HISTGRAPH_CONFIG")
+            raise HistgraphError(f"config file {path} does not exist; check HISTGRAPH_CONFIG") from None
         except tomllib.TOMLDecodeError as exc:
-            raise HistgraphError(f"config file {path} is not valid TOML: {exc}")
+            raise HistgraphError(f"config file {path} is not valid TOML: {exc}") from None
         _apply(file_layer.get("histgraph", file_layer), values, str(path))
     _apply(env_layer, values, "environment")
     _apply(overrides, values, "settings")

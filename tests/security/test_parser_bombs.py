@@ -40,7 +40,7 @@ def rdf_xml(doctype: str, value: str) -> str:
 
 def billion_laughs(levels: int = 10) -> str:
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, levels)
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)
     ]
     return rdf_xml("<!DOCTYPE rdf:RDF [\n" + "\n".join(entities) + "\n]>", f"&lol{levels - 1};")
 

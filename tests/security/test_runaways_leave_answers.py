@@ -34,8 +34,7 @@ VALUES = " ".join(str(i) for i in range(300))
 RUNAWAYS = [
     "SELECT (COUNT(*) AS ?n) WHERE {{ [] ?p ?o . [] ?q ?r . [] ?s ?t . [] ?u ?v . [] ?w ?x . [] ?y ?z }} # {n}",
     "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?p ?b . ?c ?p ?d . ?e ?p ?f . ?g ?p ?h . ?i ?p ?j . ?k ?p ?l . ?m ?p ?o }} # {n}",
-    "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ %s }} VALUES ?b {{ %s }} VALUES ?c {{ %s }} VALUES ?d {{ %s }} }} # {n}"
-    % (VALUES, VALUES, VALUES, VALUES),
+    f"SELECT (COUNT(*) AS ?n) WHERE {{{{ VALUES ?a {{{{ {VALUES} }}}} VALUES ?b {{{{ {VALUES} }}}} VALUES ?c {{{{ {VALUES} }}}} VALUES ?d {{{{ {VALUES} }}}} }}}} # {{n}}",
 ]
 HEALTH = [
     "/sparql?query=" + urllib.parse.quote("ASK {}"),

@@ -167,7 +167,7 @@ def _json(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncate
     if truncated:
         head["link"] = [TRUNCATION_LINK]
     bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row) if term is not None}
+        {name: _json_term(term) for name, term in zip(variables, row, strict=False) if term is not None}
         for row in rows
     ]
     payload: dict[str, object] = {"head": head}
@@ -188,7 +188,7 @@ def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
         if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
-    parts = zip(("subject", "predicate", "object"), (term.subject, term.predicate, term.object))
+    parts = zip(("subject", "predicate", "object"), (term.subject, term.predicate, term.object), strict=False)
     return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
 
 
@@ -202,7 +202,7 @@ def _xml(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated
         out.append("<result>")
         out.extend(
             f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-            for n, t in zip(variables, row)
+            for n, t in zip(variables, row, strict=False)
             if t is not None
         )
         out.append("</result>")
@@ -270,9 +270,9 @@ def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) 
     names = list(variables)
     grid = [[cell(term) for term in row] for row in rows]
     sizes = [max([len(n)] + [len(r[i]) for r in grid]) for i, n in enumerate(names)]
-    line = "  ".join(n.ljust(s) for n, s in zip(names, sizes))
+    line = "  ".join(n.ljust(s) for n, s in zip(names, sizes, strict=False))
     rule = "  ".join("-" * s for s in sizes)
-    body = ["  ".join(v.ljust(s) for v, s in zip(r, sizes)) for r in grid]
+    body = ["  ".join(v.ljust(s) for v, s in zip(r, sizes, strict=False)) for r in grid]
     return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
 
 __all__ = [

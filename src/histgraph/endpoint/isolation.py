@@ -98,7 +98,7 @@ def wait_readable(conn: Connection, timeout: float) -> bool:
 
             try:
                 wait_read(conn.fileno(), timeout)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 # A timer can fire first when the worker was paused (SIGSTOP, a long
                 # page): the answer may be there all the same.
                 return conn.poll(0)

@@ -152,7 +152,7 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
                   | {f.start for f in facts} | {f.end for f in facts})
     starts = {f.start for f in facts} | {m[0] for m in mentions}
     runs: list[Run] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [m for m in mentions if m[0] <= a and b <= m[1]]
         mention = min(covering, key=lambda m: m[1] - m[0], default=None)
         inside = [f for f in facts if f.start <= a and b <= f.end]

@@ -168,7 +168,7 @@ def _score(entry: Entry, query: Forms, cleaned: bool, extra: frozenset[str]) -> 
     the normalised property values.
     """
     best, why = 0, ""
-    for (name, language, source), forms in zip(entry.names, entry.forms):
+    for (name, language, source), forms in zip(entry.names, entry.forms, strict=False):
         tag = f"@{language}" if language else ""
         if forms.whole == query.whole:
             got, reason = (
@@ -248,7 +248,7 @@ def suggest_entities(
             continue
         hits = [
             n
-            for (n, _l, _s), forms in zip(entry.names, entry.forms)
+            for (n, _l, _s), forms in zip(entry.names, entry.forms, strict=False)
             if forms.whole.startswith(start) or any(w.startswith(start) for w in forms.whole.split())
         ]
         if hits:

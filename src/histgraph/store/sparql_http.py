@@ -163,7 +163,7 @@ def exchange(request: urllib.request.Request, timeout: float) -> Iterator[Reply]
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise TimedOut(url, timeout) from None
         raise Unreachable(url, exc.reason) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise TimedOut(url, timeout) from None
     except (OSError, http.client.HTTPException) as exc:
         raise Unreachable(url, exc) from None

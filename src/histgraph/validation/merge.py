@@ -36,7 +36,7 @@ def _ox_findings(payload: bytes, graph_name: str, unit: str) -> list[tuple[Findi
         if _SH + "resultSeverity" not in props:
             continue
 
-        def text(name: str) -> str | None:
+        def text(name: str, props: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = props) -> str | None:
             value = props.get(_SH + name)
             return value.value if isinstance(value, (ox.NamedNode, ox.Literal)) else None
 

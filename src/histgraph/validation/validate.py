@@ -17,7 +17,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -39,7 +38,7 @@ from histgraph.validation.units import (
 )
 
 #: Where a group of units comes from: a part's N-Quads file, or triples by graph term.
-UnitSource = Union[Path, dict[str, list[Triple]]]
+UnitSource = Path | dict[str, list[Triple]]
 #: A group of units: their source and the graphs (terms) to make units of.
 UnitGroup = tuple[UnitSource, list[str]]
 #: A unit's outcome: its graph, cache key, report (empty unless it has results), and whether it was cached.

@@ -79,7 +79,7 @@ class DrainingGeventWorker(GeventWorker):
         while self.alive:
             self.notify()
             gevent.sleep(1.0)
-        for server, listener in zip(servers, self.sockets):
+        for server, listener in zip(servers, self.sockets, strict=False):
             _accept_queued(server, listener, self.log)
             server.close()
         self._finish_in_flight(servers)
