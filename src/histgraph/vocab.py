@@ -108,6 +108,7 @@ class HG(DefinedNamespace):
     Request: URIRef  # request
     RoleAsWritten: URIRef  # role as written
     Statement: URIRef  # statement
+    WhoWasThisLine: URIRef  # who was this line
 
     # Properties
     accordingTo: URIRef  # according to
@@ -150,6 +151,7 @@ class HG(DefinedNamespace):
     stepOrder: URIRef  # step order
     travelNotRequiredOf: URIRef  # travel not required of
     vague: URIRef  # vague
+    whoWasThis: URIRef  # who was this
 
     # Authoring-only properties (replaced by the build, never published)
     mention: URIRef  # mention
@@ -211,6 +213,7 @@ class HG(DefinedNamespace):
     NameTypeScheme: URIRef
     CurrentName: URIRef  # current name
     HistoricalName: URIRef  # historical name
+    WadeGilesName: URIRef  # Wade–Giles spelling
 
     # SKOS: consistency note kinds
     NoteKindScheme: URIRef
