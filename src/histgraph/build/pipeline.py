@@ -31,6 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from histgraph.build import staging as staging_folders
+from histgraph.build.cache_pruning import prune_caches
 from histgraph.build.full import build_full
 from histgraph.build.incremental import NotIncremental, build_incremental
 from histgraph.build.parts import SHARED
@@ -67,12 +68,17 @@ def build(
     with staging_folders.running_build(settings.builds_root):
         plan = make_plan(settings, validate, progress or Silent(), trust_file_times=incremental)
         previous = current_build(settings)
+        result = None
         if incremental and previous is not None:
             try:
-                return build_incremental(plan, previous)
+                result = build_incremental(plan, previous)
             except NotIncremental:
                 pass
-        return build_full(plan)
+        if result is None:
+            result = build_full(plan)
+    # Outside the shared lock: pruning needs it alone (skipped while another build runs).
+    prune_caches(settings.builds_root)
+    return result
 
 
 def validate_project(
@@ -88,13 +94,15 @@ def validate_project(
     checked in the build's time and memory); labels and passages come from a
     small store of the shared records and the documents with findings.
     """
-    plan = make_plan(settings, True, progress or Silent())
-    plan.workers, plan.use_cache = workers, use_cache
-    metas = read_parts(plan)
-    _units, report = validate_all(plan, metas)
-    graphs = {f"<{f.graph}>" for f in report.findings}
-    store = ox.Store()
-    for meta in metas:
-        if meta.name == SHARED or graphs.intersection(meta.graphs):
-            store.load(path=str(part_path(plan.cache, meta)), format=ox.RdfFormat.N_QUADS)
+    # The builds' lock, shared: a build's cache pruning must not remove entries this reads.
+    with staging_folders.running_build(settings.builds_root):
+        plan = make_plan(settings, True, progress or Silent())
+        plan.workers, plan.use_cache = workers, use_cache
+        metas = read_parts(plan)
+        _units, report = validate_all(plan, metas)
+        graphs = {f"<{f.graph}>" for f in report.findings}
+        store = ox.Store()
+        for meta in metas:
+            if meta.name == SHARED or graphs.intersection(meta.graphs):
+                store.load(path=str(part_path(plan.cache, meta)), format=ox.RdfFormat.N_QUADS)
     return report, describe(report, StoreReportContext(store, settings.base_iri))
