@@ -8,7 +8,7 @@ does, then the query occurs anywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal
 
@@ -30,6 +30,18 @@ SELECT ?s ?name WHERE {
 """
 
 
+NAME_SOURCES = """
+PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+PREFIX hg: <https://histgraph.example.org/ontology#>
+SELECT ?s ?name ?source WHERE {
+  ?s crm:P1_is_identified_by ?appellation .
+  ?appellation crm:P190_has_symbolic_content ?name ; hg:accordingTo ?source .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix))
+}
+"""
+"""Names given as appellations that name their source (``data/authorities/names-and-identities.ttl``)."""
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` without accents, for matching ("Molotov" ~ "molotov"); linear in its length."""
     return without_marks(text).casefold()
@@ -43,6 +55,8 @@ class Match:
     label: str
     kind: str | None
     matched: str
+    #: IRIs of the sources that give the matched name, when it is a sourced variant ("Chou En-lai").
+    sources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,13 +66,20 @@ class NameIndex:
     entries: list[tuple[str, str, str]]
     labels: LabelIndex
     base_iri: str
+    #: (IRI, name) -> the sources that give that name.
+    sources: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: SelectStore, labels: LabelIndex, base_iri: str) -> NameIndex:
         """Read the names of every node under ``<base>id/`` (one query)."""
-        rows = store.select(ALL_NAMES, {"prefix": Literal(base_iri + "id/")})
-        entries = sorted({(fold(str(r["name"])), str(r["name"]), str(r["s"])) for r in rows})
-        return cls(entries, labels, base_iri)
+        prefix = {"prefix": Literal(base_iri + "id/")}
+        rows = store.select(ALL_NAMES, prefix)
+        # A name's own node (<owner>#name-peking) is found through its owner, which repeats it.
+        entries = sorted({(fold(str(r["name"])), str(r["name"]), str(r["s"])) for r in rows if "#" not in str(r["s"])})
+        sources: dict[tuple[str, str], set[str]] = {}
+        for r in store.select(NAME_SOURCES, prefix):
+            sources.setdefault((str(r["s"]), str(r["name"])), set()).add(str(r["source"]))
+        return cls(entries, labels, base_iri, {k: tuple(sorted(v)) for k, v in sources.items()})
 
     def search(self, query: str, limit: int = 10, kinds: set[str] | None = None) -> list[Match]:
         """Up to ``limit`` entities whose names match ``query``, best first."""
@@ -82,5 +103,5 @@ class NameIndex:
             if iri not in ranked or candidate < ranked[iri]:
                 ranked[iri] = candidate
         best = sorted(ranked.values(), key=lambda c: (c[0], self.labels.label(c[3]).lower()))[:limit]
-        return [Match(iri, self.labels.label(iri), kind_of(iri, self.base_iri), name)
+        return [Match(iri, self.labels.label(iri), kind_of(iri, self.base_iri), name, self.sources.get((iri, name), ()))
                 for _, _, name, iri in best]
