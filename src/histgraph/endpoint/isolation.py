@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -44,9 +43,10 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, run
+from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, Unrepresentable, run
 from histgraph.endpoint.safety import QueryRejected
 from histgraph.endpoint.service_probe import engine_service_positions, service_refusal
+from histgraph.endpoint.syntax_sentence import syntax_sentence
 
 #: What a query process is sent: a job to run, or one to check only.
 Job = QueryJob | tuple[Literal["check"], QueryJob]
@@ -167,9 +167,11 @@ class QueryProcess:
         if status == "ok":
             return payload
         if status == "syntax":
-            raise QueryRejected(f"SPARQL syntax error {_syntax_message(payload)}")
+            raise QueryRejected(payload)
         if status == "refused":
             raise QueryRejected(payload)
+        if status == "unrepresentable":
+            raise Unrepresentable(payload)
         LOG.warning("histgraph: a query failed in the engine: %s", payload)
         raise BackendFailed(
             "the query failed inside the query engine (the details are in the server's log); "
@@ -187,16 +189,6 @@ class QueryProcess:
             self.popen.kill()
         self.popen.wait()
         self.conn.close()
-
-
-def _syntax_message(message: str, limit: int = 240) -> str:
-    """pyoxigraph's "error at 3:17: expected …" as a sentence, cut to a readable length."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if match:
-        message = f"at line {match[1]}, column {match[2]}: {match[3]}"
-    # pyoxigraph lists every expected character class; the position is what helps.
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit] + " …"
 
 
 def timeout_message(timeout: float) -> str:
@@ -245,7 +237,9 @@ def _reply(store: ox.Store, probe: ox.Store, job: Job, options: ProcessOptions) 
             return ("ok", None)
         return ("ok", run(store, query))
     except SyntaxError as exc:
-        return ("syntax", str(exc))
+        return ("syntax", syntax_sentence(query.text, str(exc)))
+    except Unrepresentable as exc:  # the answer exists; the format asked for cannot carry it
+        return ("unrepresentable", str(exc))
     except Exception as exc:  # report, and stay alive for the next job
         message = str(exc)
         if "custom function" in message and "not supported" in message:
