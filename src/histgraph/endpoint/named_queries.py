@@ -13,6 +13,12 @@ their declared type (``iri``, ``string``, ``integer``, ``date``, ``datetime``,
 ``language``) and bound through the store (substitutions or a ``VALUES``
 clause), never pasted into the query text. Bad front matter raises an error
 naming the file.
+
+A SELECT query is a list and is read a page at a time (:class:`Page`:
+``limit``, default 100, and ``offset``): :func:`page_text` asks for one page,
+:func:`count_text` for the total number of rows, both from the query with its
+values already bound. ``limit``, ``offset`` and ``format`` are reserved: no
+query declares a parameter of those names.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from histgraph.errors import QueryError, quoted
-from histgraph.store import SelectResult, Store
+from histgraph.store import SelectResult, Store, bind_values
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _PARAM = re.compile(
@@ -40,6 +46,15 @@ _PARAM = re.compile(
 )
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+#: A query that ends with its own LIMIT or OFFSET cannot be paged by appending ours.
+_OWN_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*(\b(LIMIT|OFFSET)\s+\d+\s*)?$", re.IGNORECASE)
+
+#: Rows per page when a client does not say.
+DEFAULT_PAGE_SIZE = 100
+#: The largest page a client may ask for: a bigger answer is a dump (see /dumps).
+MAX_PAGE_SIZE = 10_000
+#: Request parameters that steer the answer rather than bind a value.
+RESERVED_PARAMS = frozenset({"limit", "offset", "format"})
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,8 @@ def parse_query_file(path: Path) -> NamedQuery:
                 f"{path}: bad parameter {spec!r}; write "
                 "'#+ param: NAME TYPE [required|optional] [default=VALUE] -- description'"
             )
+        if match["name"] in RESERVED_PARAMS:
+            raise QueryError(f"{path}: {match['name']!r} is reserved for paging and formats; name the parameter otherwise")
         if f"?{match['name']}" not in text and f"${match['name']}" not in text:
             raise QueryError(f"{path}: parameter {match['name']!r} is not used as ?{match['name']}")
         params.append(
@@ -156,6 +173,8 @@ def parse_query_file(path: Path) -> NamedQuery:
             )
         )
     tags = tuple(t.strip() for t in ",".join(fields.get("tags", [])).split(",") if t.strip())
+    if _OWN_SLICE.search(re.sub(r"#[^\n]*", "", text).rstrip()):
+        raise QueryError(f"{path}: end the query without LIMIT or OFFSET; it is paged with the client's limit and offset")
     return NamedQuery(
         name=name,
         path=path,
@@ -186,6 +205,96 @@ def run_query(
     return store.select(query.text, bindings)
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a list to answer: ``limit`` rows after the first ``offset``."""
+
+    limit: int = DEFAULT_PAGE_SIZE
+    offset: int = 0
+
+    @classmethod
+    def parse(cls, limit: str | None, offset: str | None) -> Page:
+        """A page from a client's ``limit`` and ``offset`` (each may be missing); QueryError when invalid."""
+        return cls(
+            _count_in("limit", limit, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+            _count_in("offset", offset, 0, 0, None),
+        )
+
+    def next(self, total: int) -> Page | None:
+        """The page after this one, or None when this one reaches the last row."""
+        return Page(self.limit, self.offset + self.limit) if self.offset + self.limit < total else None
+
+    def previous(self) -> Page | None:
+        """The page before this one, or None on the first."""
+        return Page(self.limit, max(0, self.offset - self.limit)) if self.offset > 0 else None
+
+    def last(self, total: int) -> Page:
+        """The page holding the last row (the first page when there are none)."""
+        return Page(self.limit, max(0, (total - 1) // self.limit * self.limit))
+
+
+def _count_in(name: str, raw: str | None, default: int, lowest: int, highest: int | None) -> int:
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise QueryError(f"{name} must be a whole number, such as {default}; got {quoted(raw)}")
+    value = int(raw)
+    if value < lowest or (highest is not None and value > highest):
+        most = f" and at most {highest}" if highest is not None else ""
+        raise QueryError(f"{name} must be at least {lowest}{most}; got {value}")
+    return value
+
+
+def _split_prologue(text: str) -> tuple[str, str]:
+    """The query's prologue (front matter, PREFIX and BASE lines) and its body (from SELECT on)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        head = line.strip()
+        if not head or head.startswith("#") or re.match(r"(PREFIX|BASE)\b", head, re.IGNORECASE):
+            continue
+        if not re.match(r"SELECT\b", head, re.IGNORECASE):
+            break
+        return "".join(lines[:i]), "".join(lines[i:])
+    raise QueryError("only a SELECT query that starts on a line of its own can be paged")
+
+
+def page_text(bound_text: str, page: Page) -> str:
+    """A SELECT (values already bound) asking for one page of its rows, in its own order.
+
+    LIMIT and OFFSET take no variables in SPARQL, so they are written as the
+    validated integers of ``page``: nothing a client sends reaches the text.
+    """
+    return f"{bound_text.rstrip()}\nLIMIT {int(page.limit)} OFFSET {int(page.offset)}\n"
+
+
+def count_text(bound_text: str) -> str:
+    """A query counting every row of a SELECT (values already bound): one row, ``?total``."""
+    prologue, body = _split_prologue(bound_text)
+    return f"{prologue}SELECT (COUNT(*) AS ?total) WHERE {{\n{body}\n}}\n"
+
+
+@dataclass(frozen=True)
+class PageOfRows:
+    """One page of a named SELECT query's rows, the page asked for and the total number of rows."""
+
+    result: SelectResult
+    page: Page
+    total: int
+
+
+def run_page(
+    store: Store, query: NamedQuery, values: Mapping[str, str] | None = None, page: Page | None = None
+) -> PageOfRows:
+    """One page of a SELECT named query (the first 100 rows by default) and its total."""
+    if query.kind != "SELECT":
+        raise QueryError(f"query {query.name!r} is a {query.kind} query; only SELECT queries give rows to page")
+    page = page or Page()
+    bound = bind_values(query.text, query.bindings(values or {}))
+    counted = store.select(count_text(bound))
+    total = int(str(counted.rows[0]["total"])) if counted.rows else 0
+    return PageOfRows(store.select(page_text(bound, page)), page, total)
+
+
 def get_query(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     """Look up a query by name, with a helpful error listing the known ones."""
     try:
@@ -194,4 +303,7 @@ def get_query(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
         raise QueryError(f"no named query {quoted(name)}; known: {', '.join(sorted(queries))}") from None
 
 
-__all__ = ["NamedQuery", "Param", "SelectResult", "get_query", "load_queries", "run_query"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "RESERVED_PARAMS", "NamedQuery", "Page", "PageOfRows", "Param",
+    "SelectResult", "count_text", "get_query", "load_queries", "page_text", "run_page", "run_query",
+]

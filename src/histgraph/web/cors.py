@@ -15,7 +15,7 @@ from flask import Flask, Response, request
 
 #: The blueprints any origin may read.
 OPEN_BLUEPRINTS = frozenset({"sparql", "queries_api", "reconcile"})
-EXPOSED_HEADERS = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows"
+EXPOSED_HEADERS = "ETag, X-Histgraph-Truncated, X-Histgraph-Rows, X-Total-Count, Link"
 ALLOWED_HEADERS = "Accept, Content-Type, If-None-Match"
 _METHOD_ORDER = ("GET", "HEAD", "POST", "OPTIONS")
 

@@ -5,6 +5,12 @@ their declared type and bound with a ``VALUES`` row (never pasted into the
 text); the query then goes through the same checks, query processes, limits and
 formats as ``/sparql`` (:func:`histgraph.web.sparql.answer`). ``format`` is
 reserved for choosing the answer's format from a link.
+
+A SELECT query answers one page of its rows: ``limit`` (default 100, at most
+10,000) and ``offset`` (default 0). The total number of rows is in the
+``X-Total-Count`` header, and ``Link`` headers (RFC 8288) give the ``first``,
+``last``, ``prev`` and ``next`` pages, so a client follows ``next`` to the
+last row.
 """
 
 from __future__ import annotations
@@ -14,7 +20,16 @@ from flask.typing import ResponseReturnValue
 
 from histgraph import __version__
 from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for
-from histgraph.endpoint.named_queries import NamedQuery, get_query
+from histgraph.endpoint.named_queries import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    RESERVED_PARAMS,
+    NamedQuery,
+    Page,
+    count_text,
+    get_query,
+    page_text,
+)
 from histgraph.errors import QueryError, quoted
 from histgraph.store import bind_values
 from histgraph.web.context import get_context
@@ -31,6 +46,16 @@ PARAM_SCHEMAS: dict[str, dict[str, object]] = {
     "date": {"type": "string", "format": "date"},
     "datetime": {"type": "string", "format": "date-time"},
     "language": {"type": "string", "pattern": "^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$"},
+}
+
+
+#: The headers a page of a SELECT answer carries, as OpenAPI describes response headers.
+PAGING_HEADERS: dict[str, object] = {
+    "X-Total-Count": {"description": "how many rows the whole query has", "schema": {"type": "integer"}},
+    "Link": {
+        "description": 'the first, prev, next and last pages (RFC 8288), e.g. <…?limit=100&offset=100>; rel="next"',
+        "schema": {"type": "string"},
+    },
 }
 
 
@@ -86,12 +111,37 @@ def run(name: str) -> Response:
     if repeated:
         # Binding one of several values silently would answer a question nobody asked.
         abort(400, description=f"give each parameter once; {quoted(', '.join(repeated))} came more than once")
-    values = {key: value for key, value in request.args.items() if key != "format"}
+    values = {key: value for key, value in request.args.items() if key not in RESERVED_PARAMS}
     try:
         bound = bind_values(query.text, query.bindings(values))
+        page = Page.parse(request.args.get("limit"), request.args.get("offset"))
     except QueryError as exc:
         abort(400, description=str(exc))
-    return answer(check(bound))
+    if query.kind != "SELECT":
+        if "limit" in request.args or "offset" in request.args:
+            abort(400, description=f"{name} is a {query.kind} query: limit and offset page SELECT queries only")
+        return answer(check(bound))
+    response = answer(check(page_text(bound, page)))
+    if response.status_code in {200, 304}:
+        _add_paging_headers(response, name, page, _total(bound))
+    return response
+
+
+def _total(bound: str) -> int:
+    """How many rows the whole query has: counted by the store pages read through (same time limit)."""
+    counted = get_context().store.select(count_text(bound))
+    return int(str(counted.rows[0]["total"])) if counted.rows else 0
+
+
+def _add_paging_headers(response: Response, name: str, page: Page, total: int) -> None:
+    """``X-Total-Count`` and RFC 8288 ``Link`` headers to the first, previous, next and last pages."""
+    response.headers["X-Total-Count"] = str(total)
+    kept = {key: value for key, value in request.args.items() if key not in {"limit", "offset"}}
+    links = {"first": Page(page.limit, 0), "last": page.last(total), "prev": page.previous(), "next": page.next(total)}
+    for relation, target in links.items():
+        if target is not None:
+            url = url_for("queries_api.run", name=name, _external=True, **kept, limit=target.limit, offset=target.offset)
+            response.headers.add("Link", f'<{url}>; rel="{relation}"')
 
 
 @blueprint.route("/queries/openapi.json")
@@ -110,6 +160,23 @@ def openapi() -> Response:
             }
             for p in query.params
         ]
+        if query.kind == "SELECT":
+            parameters += [
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "rows per page",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+                },
+                {
+                    "name": "offset",
+                    "in": "query",
+                    "required": False,
+                    "description": "rows to skip before the page",
+                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                },
+            ]
         parameters.append(
             {
                 "name": "format",
@@ -128,8 +195,10 @@ def openapi() -> Response:
                 "parameters": parameters,
                 "responses": {
                     "200": {
-                        "description": f"the {query.kind} answer",
+                        "description": f"the {query.kind} answer"
+                        + (", one page of its rows" if query.kind == "SELECT" else ""),
                         "content": {f.media_type: {} for f in formats},
+                        **({"headers": PAGING_HEADERS} if query.kind == "SELECT" else {}),
                     },
                     "400": {"description": "a parameter value is invalid"},
                     "406": {"description": "no acceptable format"},
