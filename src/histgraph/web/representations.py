@@ -9,11 +9,13 @@ entity is offered in and writes ``Vary``, ``Link: rel="alternate"`` and
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Response
 from rdflib import Graph
 from werkzeug.datastructures import MIMEAccept
 
 from histgraph.endpoint.formats import GRAPH, PAGE, Format, by_name, formats_for
+from histgraph.store import to_oxigraph
 from histgraph.vocab import PREFIXES
 from histgraph.web.negotiation import negotiate
 
@@ -45,11 +47,15 @@ def rdf_format(name: str) -> Format:
 
 
 def serialize(graph: Graph, fmt: Format) -> bytes:
-    """``graph`` in ``fmt``, with the project's prefixes."""
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    data = graph.serialize(format=fmt.rdflib or fmt.name, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    """``graph`` in ``fmt``, with the project's prefixes, written by pyoxigraph as ``/sparql`` writes.
+
+    One writer for every format, and the endpoint's: rdflib's Turtle writer
+    abbreviates ``"11"^^xsd:decimal`` to ``11.0``, another literal, so the
+    ``.ttl`` of an entity was a different graph from its other representations.
+    pyoxigraph writes each literal's lexical form as it is.
+    """
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]  # type: ignore[arg-type]
+    return ox.serialize(triples, format=fmt.rdf_writer, prefixes=dict(PREFIXES)) or b""
 
 
 def alternate_links(path: str) -> str:
