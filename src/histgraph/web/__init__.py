@@ -56,6 +56,7 @@ def create_app(
     from histgraph.web import (
         assets,
         browse,
+        compression,
         dataset,
         document,
         editor,
@@ -74,4 +75,5 @@ def create_app(
         app.register_blueprint(module.blueprint)
     errors.register(app)
     security.register(app)
+    compression.register(app)
     return app
