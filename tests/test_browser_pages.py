@@ -75,7 +75,7 @@ def test_mention_to_entity_and_back_to_the_passage(site: str, page) -> None:  # 
 def test_clicking_a_fact_shows_its_statements_with_modality(site: str, page) -> None:  # type: ignore[no-untyped-def]
     """Clicking words that state a fact opens the panel listing the statement and its modality."""
     page.goto(f"{site}/id/document/{CABLE}")
-    fact = page.locator("#annotated-text > .fact.cat-plans").first  # not inside a name's link
+    fact = page.locator("#annotated-text .para > .fact.cat-plans").first  # not inside a name's link
     fact.click()
     panel = page.locator("#fact-panel")
     assert panel.is_visible()

@@ -3,22 +3,26 @@
 The build writes a Web Annotation for every ``hg:mention`` (motivation
 ``oa:identifying``: these words name that entity) and every ``hg:quote``
 (``oa:describing``: these words state that fact), with character offsets into
-the text. :func:`annotated_text` cuts the text at every offset into runs a
-template can print without any HTML in Python: each run is linked to at most
-one entity, and each piece of it knows which facts it states. No Flask here.
+the text. :func:`annotated_text` cuts the text into the document's own
+paragraphs (:mod:`histgraph.present.text_places`), and each paragraph at every
+offset into runs a template can print without any HTML in Python: each run is
+linked to at most one entity, and each piece of it knows which facts it states.
+Facts and passages are cited as a reader cites them ("¶ 1, sentence 6"), and keep
+their offsets for programs. No Flask here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
 from histgraph.present.entity import Value, modality_name, to_value
-from histgraph.present.kinds import category
+from histgraph.present.kinds import BROWSE_HEADINGS, category
 from histgraph.present.labels import LabelIndex
 from histgraph.present.site_paths import local_href
+from histgraph.present.text_places import TextPlaces, text_places
 from histgraph.store import Store
 from histgraph.vocab import OA
 
@@ -91,6 +95,8 @@ class Fact:
     end: int
     exact: str
     category: str
+    #: Where the words stand, as a reader cites them ("¶ 1 (c), sentence 3").
+    place: str = ""
 
 
 @dataclass
@@ -121,12 +127,44 @@ class Run:
 
 
 @dataclass
+class Paragraph:
+    """One block of the text as the document numbers it (``¶ 1 (a)``), cut into runs."""
+
+    name: str
+    id: str
+    start: int
+    end: int
+    runs: list[Run] = field(default_factory=list)
+    #: The facts whose words begin here, in text order ("facts in this passage").
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    """The statements of one kind (events, plans, options…), for a folded list."""
+
+    kind: str
+    heading: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass
 class AnnotatedText:
-    """A document's text, cut into runs, with its facts."""
+    """A document's text, cut into paragraphs and runs, with its facts."""
 
     text_iri: str | None
-    runs: list[Run]
+    paragraphs: list[Paragraph]
     facts: list[Fact]
+
+    @property
+    def fact_groups(self) -> list[FactGroup]:
+        """The facts by the kind of what they state, in the browse index's order, each in text order."""
+        order = list(BROWSE_HEADINGS)
+        by_kind: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            by_kind.setdefault(fact.value.kind or "other", []).append(fact)
+        kinds = sorted(by_kind, key=lambda k: (order.index(k) if k in order else len(order), k))
+        return [FactGroup(k, BROWSE_HEADINGS.get(k, "Other statements"), tuple(by_kind[k])) for k in kinds]
 
 
 def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: str) -> AnnotatedText:
@@ -135,6 +173,7 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
     if not rows:
         return AnnotatedText(None, [], [])
     text_iri, text = str(rows.rows[0]["text"]), str(rows.rows[0]["value"])
+    places = text_places(text)
     mentions: list[tuple[int, int, Value]] = []
     facts: list[Fact] = []
     for row in store.select(TEXT_ANNOTATIONS, {"text": URIRef(text_iri)}):
@@ -146,13 +185,24 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
             mentions.append((start, end, value))
         else:
             facts.append(Fact(_dom_id(str(row["ann"])), value, modality_name(row.get("modality")),
-                              start, end, str(row["exact"]), category(value.kind)))
+                              start, end, str(row["exact"]), category(value.kind), places.cite(start, end)))
     facts.sort(key=lambda f: (f.start, -f.end))
+    paragraphs = [Paragraph(b.name, b.id, b.start, b.end) for b in places.blocks]
     cuts = sorted({0, len(text)} | {m[0] for m in mentions} | {m[1] for m in mentions}
-                  | {f.start for f in facts} | {f.end for f in facts})
+                  | {f.start for f in facts} | {f.end for f in facts}
+                  | {p.start for p in paragraphs} | {p.end for p in paragraphs})
     starts = {f.start for f in facts} | {m[0] for m in mentions}
-    runs: list[Run] = []
+    for fact in facts:
+        block = places.block_at(fact.start)
+        if block is not None:
+            paragraphs[places.blocks.index(block)].facts.append(fact)
+    at = 0  # the paragraph being filled; pieces between paragraphs (blank lines) are not shown
     for a, b in zip(cuts, cuts[1:], strict=False):
+        while at < len(paragraphs) and paragraphs[at].end <= a:
+            at += 1
+        if at == len(paragraphs) or a < paragraphs[at].start:
+            continue
+        runs = paragraphs[at].runs
         covering = [m for m in mentions if m[0] <= a and b <= m[1]]
         mention = min(covering, key=lambda m: m[1] - m[0], default=None)
         inside = [f for f in facts if f.start <= a and b <= f.end]
@@ -169,7 +219,7 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
             continue
         run = Run(mention[2] if mention else None, category(mention[2].kind) if mention else None, [piece], key)
         runs.append(run)
-    return AnnotatedText(text_iri, runs, facts)
+    return AnnotatedText(text_iri, paragraphs, facts)
 
 
 @dataclass(frozen=True)
@@ -183,13 +233,17 @@ class Passage:
     statement: Value | None
     modality: str | None
     href: str | None
+    #: Where the words stand in the document ("¶ 2, sentence 1"): see :func:`with_places`.
+    place: str = ""
 
 
 def entity_passages(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> list[Passage]:
     """Where the source says so: statements about ``iri`` and its mentions, in text order.
 
     A mention inside a statement already listed is shown marked in that statement,
-    not again on its own.
+    not again on its own. The entity's own words come first in each document: a
+    part of a meeting is stated by its own sentence before the meeting's, which
+    only names it.
     """
     bound = {"iri": URIRef(iri)}
     rows = list(store.select(MENTION_PASSAGES, bound)) + list(store.select(STATEMENT_PASSAGES, bound))
@@ -221,7 +275,26 @@ def entity_passages(store: Store, iri: str, labels: LabelIndex, base_iri: str) -
             None if is_mention else to_value(row["body"], labels, base_iri),
             modality_name(row.get("modality")) if not is_mention else None, href,
         )
-    return sorted(passages.values(), key=lambda p: (p.document.text if p.document else "", p.start))
+    return sorted(passages.values(), key=lambda p: (
+        p.document.text if p.document else "", not (p.statement and p.statement.iri == iri), p.start))
+
+
+def with_places(store: Store, passages: list[Passage]) -> list[Passage]:
+    """``passages`` with their places in their documents (one text read per document).
+
+    Separate from :func:`entity_passages` so that a page names the places only of
+    the passages it shows: a person of a large archive has hundreds.
+    """
+    texts: dict[str, TextPlaces | None] = {}
+    placed = []
+    for passage in passages:
+        doc = passage.document.iri if passage.document else None
+        if doc and doc not in texts:
+            rows = store.select(DOCUMENT_TEXT, {"doc": URIRef(doc)}).rows
+            texts[doc] = text_places(str(rows[0]["value"])) if rows else None
+        places = texts.get(doc) if doc else None
+        placed.append(replace(passage, place=places.cite(passage.start, passage.end)) if places else passage)
+    return placed
 
 
 def _mark(exact: str, start: int, mentions: set[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:

@@ -18,8 +18,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from histgraph.present.date_words import DateWords, date_words
 from histgraph.present.kinds import kind_of
 from histgraph.present.labels import LabelIndex, is_web_link, local_name
+from histgraph.present.other_sources import SourceRef, describe_source, recorded_elsewhere
 from histgraph.present.site_paths import local_href
 from histgraph.store import Store
 from histgraph.vocab import HG, RDF, RDFS, RICO, SCHEMA, SKOS
@@ -58,13 +60,32 @@ ALL_INCOMING = "SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s"
 EVENTS = """
 PREFIX hg: <https://histgraph.example.org/ontology#>
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-SELECT ?e ?p ?modality ?begin ?end ?written WHERE {
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?e ?p ?modality ?begin ?end ?written ?vague ?stated ?source WHERE {
   ?e ?p ?iri ; hg:modality ?modality .
   FILTER(?p != hg:accordingTo)
+  BIND(EXISTS { ?ann oa:hasBody ?e } AS ?stated)
+  # Sources that are not actors (see other_sources.SOURCES_OF): an event no document
+  # states is recorded elsewhere, by these.
+  OPTIONAL { ?e hg:accordingTo ?source .
+             FILTER NOT EXISTS { ?source a ?actor .
+                                 VALUES ?actor { crm:E39_Actor crm:E21_Person crm:E74_Group prov:Agent } } }
   OPTIONAL { ?e crm:P4_has_time-span|hg:plannedTimeSpan|^crm:P9_consists_of/crm:P4_has_time-span ?ts .
              OPTIONAL { ?ts crm:P82a_begin_of_the_begin ?begin }
              OPTIONAL { ?ts crm:P82b_end_of_the_end ?end }
-             OPTIONAL { ?ts hg:asWritten ?written } }
+             OPTIONAL { ?ts hg:asWritten ?written }
+             OPTIONAL { ?ts hg:vague ?vague } }
+}
+"""
+
+#: "Who was this": a short line kept as data with the source that says it.
+WHO_WAS_THIS = """
+PREFIX hg: <https://histgraph.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?line ?text ?source WHERE {
+  ?iri hg:whoWasThis ?line . ?line rdf:value ?text .
+  OPTIONAL { ?line hg:accordingTo ?source }
 }
 """
 
@@ -92,9 +113,11 @@ SELECT ?wd ?p ?o ?retrieved WHERE {
 HG_NS = str(HG)
 #: Shown in the page's head, not repeated among the relations.
 HEADER_PREDICATES = {
-    str(p) for p in (RDF.type, RDFS.label, SKOS.altLabel, HG.asWritten, HG.modality, SKOS.exactMatch, SKOS.closeMatch)
+    str(p) for p in (RDF.type, RDFS.label, SKOS.altLabel, HG.asWritten, HG.modality, SKOS.exactMatch,
+                     SKOS.closeMatch, HG.whoWasThis)
 }
-DESCRIPTION_PREDICATES = (str(SKOS.definition), str(RDFS.comment), str(RICO.scopeAndContent))
+DESCRIPTION_PREDICATES = (str(SKOS.definition), str(SCHEMA.description), str(RDFS.comment),
+                          str(RICO.scopeAndContent))
 WIKIDATA_FIELDS = {
     "http://www.wikidata.org/prop/direct/P569": "born",
     "http://www.wikidata.org/prop/direct/P570": "died",
@@ -143,6 +166,19 @@ class Involvement:
     begin: str | None
     end: str | None
     as_written: str | None
+    #: The date in words at its precision, with the source's words.
+    date: DateWords | None = None
+    #: Other sources, when no document states it ("recorded elsewhere").
+    elsewhere: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class WhoLine:
+    """A short line saying who a person or group was, with the sources that say it."""
+
+    text: str
+    lang: str | None
+    sources: tuple[SourceRef, ...]
 
 
 @dataclass(frozen=True)
@@ -185,6 +221,10 @@ class EntityView:
     sub_nodes: dict[str, list[RelationGroup]]
     #: More links point here than a page lists: the query that gives them all.
     all_incoming: str | None = None
+    #: "Who was this" lines, each with its source.
+    who: list[WhoLine] = field(default_factory=list)
+    #: The sources of a claim no document makes (it was recorded elsewhere).
+    elsewhere: tuple[SourceRef, ...] = ()
 
 
 def to_value(term: Node, labels: LabelIndex, base_iri: str) -> Value:
@@ -269,21 +309,45 @@ def _events(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> list[I
     found: dict[str, dict[str, Any]] = {}
     for row in store.select(EVENTS, {"iri": URIRef(iri)}):
         key = str(row["e"])
-        entry = found.setdefault(key, {"roles": set(), "row": row})
+        entry = found.setdefault(key, {"roles": set(), "row": row, "sources": set()})
         entry["roles"].add(labels.phrase(row["p"], incoming=True))
+        if "source" in row and str(row.get("stated", "")).lower() != "true":
+            entry["sources"].add(str(row["source"]))
+    # Few sources for many events: each described once.
+    described = {s: describe_source(store, s, labels, base_iri)
+                 for s in sorted({s for entry in found.values() for s in entry["sources"]})}
     events = []
     for key, entry in found.items():
         row = entry["row"]
+        begin = str(row["begin"]) if "begin" in row else None
+        end = str(row["end"]) if "end" in row else None
+        written = str(row["written"]) if "written" in row else None
+        when = date_words(begin, end, vague=str(row.get("vague", "")).lower() == "true", as_written=written)
         events.append(Involvement(
             to_value(URIRef(key), labels, base_iri),
             modality_name(row["modality"]) or "unknown",
             tuple(sorted(entry["roles"])),
-            str(row["begin"]) if "begin" in row else None,
-            str(row["end"]) if "end" in row else None,
-            str(row["written"]) if "written" in row else None,
+            begin, end, written, when if when.text or when.as_written else None,
+            tuple(described[s] for s in sorted(entry["sources"])),
         ))
     # Dated first, in time order; undated after, by label.
     return sorted(events, key=lambda e: (e.begin is None, e.begin or "", e.value.text.lower()))
+
+
+def _who(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> tuple[list[WhoLine], set[str]]:
+    """The entity's "who was this" lines, and their nodes (not listed again as sub-nodes)."""
+    texts: dict[str, Literal] = {}
+    sources: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(WHO_WAS_THIS, {"iri": URIRef(iri)}):
+        line = str(row["line"])
+        if isinstance(row["text"], Literal):
+            texts[line] = row["text"]
+        if "source" in row:
+            sources[line].add(str(row["source"]))
+    lines = [WhoLine(str(text), text.language, tuple(describe_source(store, s, labels, base_iri)
+                                                     for s in sorted(sources[line])))
+             for line, text in sorted(texts.items())]
+    return lines, set(texts)
 
 
 def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> EntityView:
@@ -316,6 +380,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
     incoming_rows = [(row["p"], row["s"]) for row in store.select(INCOMING, bound)]
     all_incoming = ALL_INCOMING.format(iri=iri) if len(incoming_rows) > INCOMING_LIMIT else None
     incoming_rows = incoming_rows[:INCOMING_LIMIT]
+    who, who_nodes = _who(store, iri, labels, base_iri)
     return EntityView(
         iri=iri,
         kind=kind_of(iri, base_iri),
@@ -330,5 +395,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
         incoming=_group(incoming_rows, labels, base_iri, True),
         all_incoming=all_incoming,
         events=_events(store, iri, labels, base_iri),
-        sub_nodes={s: _group(rows, labels, base_iri, False) for s, rows in sorted(subs.items())},
+        sub_nodes={s: _group(rows, labels, base_iri, False) for s, rows in sorted(subs.items()) if s not in who_nodes},
+        who=who,
+        elsewhere=recorded_elsewhere(store, iri, labels, base_iri),
     )

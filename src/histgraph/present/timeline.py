@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from histgraph.present.date_words import date_words
 from histgraph.present.network import MODALITIES
 from histgraph.present.site_paths import site_path
 from histgraph.store import Store
@@ -167,7 +168,9 @@ class Timeline:
                 "end": item.end,
                 "vague": item.vague,
                 "as_written": item.as_written,
-                "when": item.when,
+                # The date in words at its precision (the same words as on the entity pages),
+                # else the span's own label.
+                "when": date_words(item.start, item.end, vague=item.vague).text or item.when,
                 "duration": item.duration,
                 "approximate": item.approximate,
                 "plan": item.plan,

@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from histgraph.bounded_cache import BoundedCache
-from histgraph.present.annotated_text import FILTERS, annotated_text, entity_passages
+from histgraph.present.annotated_text import FILTERS, annotated_text, entity_passages, with_places
 from histgraph.present.cite import Citation, citation
 from histgraph.present.entity import (
     INCOMING_LIMIT,
@@ -26,6 +26,7 @@ from histgraph.present.entity import (
     exists,
 )
 from histgraph.present.kinds import schema_type
+from histgraph.present.plan_record import plan_against_record
 from histgraph.store import UNVERSIONED
 from histgraph.web import representations as rep
 from histgraph.web.client_input import char_range, choices, minted_iri, whole_number
@@ -184,6 +185,8 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
         extra["highlight"] = options.highlight
         extra["shown"] = list(options.shown)
         extra["filters"] = FILTERS
+    if kind in ("plan", "step"):
+        extra["plan_rows"] = plan_against_record(context.store, iri, index, base)
     more, page = options.more, options.page
     # The reader came from a name in a document: mark the shortest passage holding it,
     # and show the page of passages it is on.
@@ -200,7 +203,8 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
     citations = [c for c in (citation(context.store, d, index) for d in windows["cite"].of(documents)) if c]
     return render_template(
         [f"entity-{kind}.html", "entity.html"],
-        view=view, passages=windows["passages"].of(passages), events=windows["events"].of(view.events),
+        view=view, passages=with_places(context.store, list(windows["passages"].of(passages))),
+        events=windows["events"].of(view.events),
         citations=citations, windows=windows, page_size=PAGE_SIZE,
         more=more, page=page, current=(current.start, current.end) if current else None,
         json_ld=script_json(_schema_org(view, citations)), path=path,
