@@ -7,10 +7,21 @@ command exits non-zero (2 for unreadable input, 1 otherwise).
 
 from __future__ import annotations
 
-from histgraph.cli import build, enrich, export, link, publish, query, serve, validate
+from histgraph.cli import (
+    build,
+    enrich,
+    export,
+    import_,
+    link,
+    publish,
+    query,
+    serve,
+    suggest,
+    validate,
+)
 from histgraph.cli.app import main
 
-for _module in (build, query, serve, publish, export, link, enrich, validate):
+for _module in (build, query, serve, publish, export, link, enrich, validate, import_, suggest):
     main.add_command(_module.command)
 
 __all__ = ["main"]

@@ -96,11 +96,11 @@ def with_values(query: str, columns: Mapping[str, Sequence[Node]]) -> str:
     return query[:at] + blocks + query[at:]
 
 
-def load_query(name: str) -> str:
-    """The text of ``queries/NAME.rq`` shipped with this package."""
+def load_query(name: str, package: str = "histgraph.wikidata") -> str:
+    """The text of ``queries/NAME.rq`` shipped with ``package`` (this one, or ``histgraph.ingest``)."""
     from importlib.resources import files
 
-    resource = files("histgraph.wikidata").joinpath("queries", f"{name}.rq")
+    resource = files(package).joinpath("queries", f"{name}.rq")
     try:
         return resource.read_text(encoding="utf-8")
     except FileNotFoundError:

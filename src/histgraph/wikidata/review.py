@@ -133,18 +133,35 @@ def carry_over(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-def load_review(path: Path) -> dict[str, Any]:
-    """Read and check a review file; errors name the file and what is wrong."""
+def read_review_file(path: Path, file_format: str, command: str) -> dict[str, Any]:
+    """A review file's JSON, checked to be of ``file_format``; errors say to run ``command``.
+
+    Shared by every review file (``histgraph link``'s, ``histgraph suggest``'s).
+    """
     try:
         review = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReviewError(f"{path} does not exist; run `histgraph link` first") from None
+        raise ReviewError(f"{path} does not exist; run `{command}` first") from None
     except ValueError as exc:
         raise ReviewError(
-            f"{path} is not valid JSON ({exc}); fix the edit or run `histgraph link` again"
+            f"{path} is not valid JSON ({exc}); fix the edit or run `{command}` again"
         ) from None
-    if not isinstance(review, dict) or review.get("format") != FORMAT:
-        raise ReviewError(f"{path} is not a histgraph Wikidata review file")
+    if not isinstance(review, dict) or review.get("format") != file_format:
+        raise ReviewError(f"{path} is not a {file_format} file")
+    return review
+
+
+def check_decided(where: str, decision: Any) -> None:
+    """A decision's shared part: ``status`` accepted or rejected, and who decided (``reviewer``)."""
+    if not isinstance(decision, dict) or decision.get("status") not in ("accepted", "rejected"):
+        raise ReviewError(f'{where}: "status" must be "accepted" or "rejected"')
+    if not str(decision.get("reviewer") or "").strip():
+        raise ReviewError(f'{where}: say who decided ("reviewer")')
+
+
+def load_review(path: Path) -> dict[str, Any]:
+    """Read and check a review file; errors name the file and what is wrong."""
+    review = read_review_file(path, FORMAT, "histgraph link")
     for entry in review.get("entities", []):
         for decision in entry.get("decisions", []):
             _check_decision(path, entry, decision)
@@ -158,15 +175,12 @@ def load_review(path: Path) -> dict[str, Any]:
 
 def _check_decision(path: Path, entry: dict[str, Any], decision: Any) -> None:
     where = f"{path}: decision for {entry.get('entity')}"
-    if not isinstance(decision, dict) or decision.get("status") not in ("accepted", "rejected"):
-        raise ReviewError(f'{where}: "status" must be "accepted" or "rejected"')
+    check_decided(where, decision)
     qid = decision.get("qid")
     if qid is not None and not (isinstance(qid, str) and _QID.match(qid)):
         raise ReviewError(f"{where}: {qid!r} is not a Wikidata item id like Q656")
     if decision["status"] == "accepted" and qid is None:
         raise ReviewError(f'{where}: an accepted decision needs "qid"')
-    if not str(decision.get("reviewer") or "").strip():
-        raise ReviewError(f'{where}: say who decided ("reviewer")')
 
 
 def save_review(path: Path, review: dict[str, Any]) -> None:
