@@ -36,10 +36,11 @@ def _expected_edges(network) -> set[tuple[str, str, str, str, str]]:  # type: ig
 def test_gexf_and_graphml_read_back_with_networkx(cable, network, fmt, reader):
     """networkx reads the GEXF and GraphML back with every node and edge, IRI, label, kind, modality."""
     graph = reader(io.BytesIO(export(cable[1], BASE, fmt)))
-    nodes = {n: (d["label"], d["kind"], d["modality"]) for n, d in graph.nodes(data=True)}
+    # GraphML ids are short NMTOKENs (n0, n1…); every node carries its IRI as "uri".
+    iri = {n: d["uri"] for n, d in graph.nodes(data=True)}
+    nodes = {iri[n]: (d["label"], d["kind"], d["modality"]) for n, d in graph.nodes(data=True)}
     assert nodes == _expected_nodes(network)
-    assert all(d["uri"] == n for n, d in graph.nodes(data=True))
-    edges = {(s, t, d["uri"], d["label"], d["modality"]) for s, t, d in graph.edges(data=True)}
+    edges = {(iri[s], iri[t], d["uri"], d["label"], d["modality"]) for s, t, d in graph.edges(data=True)}
     assert edges == _expected_edges(network)
     assert graph.number_of_edges() == len(network.edges)
 

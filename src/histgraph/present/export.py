@@ -130,19 +130,25 @@ def _xml(root: ET.Element) -> str:
 
 
 def to_graphml(network: Network, base_iri: str) -> str:
-    """GraphML with typed keys for every node and edge field."""
+    """GraphML with typed keys for every node and edge field.
+
+    Ids are short (``n0``, ``e0``): the GraphML schema types them ``xs:NMTOKEN``,
+    which an IRI's ``/`` is not; each node's IRI travels in its ``node_uri`` data.
+    """
     # Namespaces written as plain attributes: no process-wide ET.register_namespace.
     root = ET.Element("graphml", {"xmlns": "http://graphml.graphdrawing.org/xmlns"})
     for domain, fields in (("node", NODE_FIELDS), ("edge", EDGE_FIELDS[2:])):
         for name in fields:
             ET.SubElement(root, "key", {"id": f"{domain}_{name}", "for": domain, "attr.name": name, "attr.type": "string"})
     graph = ET.SubElement(root, "graph", {"id": "histgraph", "edgedefault": "directed"})
+    ids: dict[str, str] = {}
     for row in node_rows(network, base_iri):
-        node = ET.SubElement(graph, "node", {"id": row["uri"]})
+        ids[row["uri"]] = f"n{len(ids)}"
+        node = ET.SubElement(graph, "node", {"id": ids[row["uri"]]})
         for name in NODE_FIELDS:
             ET.SubElement(node, "data", {"key": f"node_{name}"}).text = row[name]
     for i, row in enumerate(edge_rows(network)):
-        edge = ET.SubElement(graph, "edge", {"id": f"e{i}", "source": row["source"], "target": row["target"]})
+        edge = ET.SubElement(graph, "edge", {"id": f"e{i}", "source": ids[row["source"]], "target": ids[row["target"]]})
         for name in EDGE_FIELDS[2:]:
             ET.SubElement(edge, "data", {"key": f"edge_{name}"}).text = row[name]
     return _xml(root)
