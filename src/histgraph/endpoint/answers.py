@@ -15,6 +15,7 @@ in Turtle and TriG.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,6 +26,7 @@ import pyoxigraph as ox
 
 from histgraph.bounded_cache import BoundedCache
 from histgraph.endpoint.formats import BY_NAME
+from histgraph.endpoint.safety import QueryRejected
 from histgraph.errors import HistgraphError
 from histgraph.vocab import RDF, XSD
 
@@ -47,6 +49,20 @@ class BackendFailed(HistgraphError):
     """
 
     status = 502
+
+
+class Unrepresentable(QueryRejected):
+    """The answer holds a value the chosen format cannot carry (answer 406).
+
+    XML 1.0 has no way to write most C0 control characters, not even as
+    character references (XML 1.0 §2.2, production [2] Char), so an answer in
+    SPARQL XML would not be well-formed. The query is fine and the answer exists:
+    406 Not Acceptable says the format asked for cannot carry it, and the message
+    names the formats that can.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=406)
 
 
 @dataclass(frozen=True)
@@ -177,17 +193,37 @@ def _json(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncate
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+#: Characters XML 1.0 cannot hold at all (§2.2 Char): C0 controls but tab, LF and CR.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    """``value`` as XML character data that parses back to the same string.
+
+    A raw CR would reach the client as LF (XML 1.0 §2.11, end-of-line handling),
+    so it is written as ``&#13;``; a character XML cannot hold is :class:`Unrepresentable`.
+    """
+    found = _NOT_XML.search(value)
+    if found:
+        raise Unrepresentable(
+            f"the answer holds the control character U+{ord(found.group()):04X}, which SPARQL XML "
+            "(XML 1.0) cannot carry; ask for application/sparql-results+json, text/csv or "
+            "text/tab-separated-values instead"
+        )
+    return escape(value, {"\r": "&#13;"})
+
+
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     parts = zip(("subject", "predicate", "object"), (term.subject, term.predicate, term.object), strict=False)
     return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
 
@@ -229,9 +265,34 @@ def _csv(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated
     return ("\r\n".join([",".join(variables), *lines]) + "\r\n").encode("utf-8")
 
 
+#: Turtle's abbreviated forms (Turtle §2.5.2, grammar [19]-[21], booleans §2.5.3), by datatype.
+_ABBREVIATED = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.double): re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
+def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """One TSV cell (SPARQL 1.1 Query Results CSV and TSV §3.2): a term in Turtle syntax.
+
+    Numbers and booleans take Turtle's abbreviated form, as §3.2 recommends, but
+    only when the lexical form is one the abbreviation reads back to the same
+    literal (``"11"^^xsd:decimal`` stays long: ``11`` would be an integer).
+    """
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and not term.language:
+        shape = _ABBREVIATED.get(term.datatype.value)
+        if shape is not None and shape.fullmatch(term.value):
+            return term.value
+    # pyoxigraph writes the rest in N-Triples syntax, which escapes tabs and newlines.
+    return str(term)
+
+
 def _tsv(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncated: bool) -> bytes:
-    # pyoxigraph writes terms in N-Triples syntax, which escapes tabs and newlines.
-    lines = ("\t".join("" if t is None else str(t) for t in row) for row in rows)
+    lines = ("\t".join(_tsv_term(t) for t in row) for row in rows)
     return ("\n".join(["\t".join("?" + v for v in variables), *lines]) + "\n").encode("utf-8")
 
 
@@ -276,6 +337,6 @@ def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) 
     return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
 
 __all__ = [
-    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "answer_cache", "run", "write",
+    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "Unrepresentable", "answer_cache", "run", "write",
     "write_boolean", "write_select", "write_table",
 ]
