@@ -42,7 +42,7 @@ TITLE = "histgraph: Mao Zedong's cable of 2 January 1950"
 def dataset_summary() -> DatasetCounts:
     """Triples, subjects, graphs and classes of the build being served (once per build)."""
     context = get_context()
-    return context.cached("dataset-counts", lambda: dataset_counts(context.store))
+    return context.cached("dataset-counts", lambda: dataset_counts(context.store, base_iri()))
 
 
 def _void() -> Graph:
