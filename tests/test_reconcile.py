@@ -152,4 +152,4 @@ def test_suggest_entity_type_and_property(client: FlaskClient) -> None:
     properties = client.get(
         "/reconcile/suggest/property", query_string={"prefix": "hist"}
     ).get_json()["result"]
-    assert properties == [{"id": "historicalName", "name": "historical name"}]
+    assert [p["id"] for p in properties] == ["P1_is_identified_by"]

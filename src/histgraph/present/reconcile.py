@@ -35,11 +35,11 @@ TYPES: dict[str, str] = {
     "E31_Document": "Document",
 }
 DEFAULT_TYPES = ("E21_Person", "E74_Group", "E53_Place")
-#: Properties a query may give (``pid``); their values are compared like names.
+#: Properties a query may give (``pid``), as ids in the schema space like the types
+#: (API 0.2: ids of types and properties are relative to ``schemaSpace``); their values
+#: are compared like names. Every name the index holds is an identification (crm:P1).
 PROPERTIES: dict[str, str] = {
-    "asWritten": "name as written in a source",
-    "altLabel": "other name",
-    "historicalName": "historical name",
+    "P1_is_identified_by": "name (a label, other or historical name, or as written in a source)",
 }
 #: Characters of a suggest prefix that are compared (an autocomplete types a few).
 MAX_PREFIX = 200
@@ -192,22 +192,34 @@ def _score(entry: Entry, query: Forms, cleaned: bool, extra: frozenset[str]) -> 
     return best, why
 
 
+def by_identifier(index: Index, text: str) -> Entry | None:
+    """The entry ``text`` identifies: its id (``person/zhou-enlai``) or its whole IRI."""
+    text = text.strip()
+    return index.entries.get(text.removeprefix(f"{index.base_iri}id/"))
+
+
 def match(index: Index, query: Query) -> list[dict[str, Any]]:
     """Candidates for one checked reconciliation query (see :mod:`histgraph.present.reconcile_input`).
 
-    Time is linear in the index and the query: the query's forms are made once,
-    the names' forms once per index.
+    As API 0.2 recommends, an entity's identifier given as the query scores 100
+    and matches, and a query of property values alone (no name) is matched on
+    those values. Time is linear in the index and the query: the query's forms
+    are made once, the names' forms once per index.
     """
-    if not query.text:
+    texts = [query.text] if query.text else list(query.values)
+    if not texts:
         return []
-    forms = Forms.of(query.text)
-    cleaned = bool(clean(query.text))
-    extra = frozenset(normalise(v) for v in query.values)
+    named = by_identifier(index, query.text) if query.text else None
+    extra = frozenset(normalise(v) for v in query.values) if query.text else frozenset()
+    asked = [(Forms.of(text), bool(clean(text))) for text in texts]
     scored = []
     for entry in index.entries.values():
         if query.types and not query.types & entry.types:
             continue
-        points, why = _score(entry, forms, cleaned, extra)
+        if entry is named:
+            scored.append((100, entry, "its identifier"))
+            continue
+        points, why = max((_score(entry, forms, cleaned, extra) for forms, cleaned in asked), key=lambda s: s[0])
         if points >= 40:
             scored.append((points, entry, why))
     scored.sort(key=lambda item: (-item[0], item[1].id))
@@ -233,18 +245,25 @@ def batch(index: Index, queries: Mapping[str, Query]) -> dict[str, dict[str, Any
 
 
 def suggest_entities(
-    index: Index, prefix: str, kind: str | None = None, limit: int = 10
+    index: Index, prefix: str, kind: str | None = None, limit: int = 10, cursor: int = 0
 ) -> list[dict[str, Any]]:
     """Entities with a name (or a word of a name) starting with ``prefix``, shortest first.
 
-    Only the first :data:`MAX_PREFIX` characters of ``prefix`` count.
+    An entity's id (or IRI) given as the prefix suggests that entity first (API 0.2
+    recommends suggest by id). ``cursor`` is the Suggest API's offset: the page
+    starting at that many results in, so every match can be reached. Only the
+    first :data:`MAX_PREFIX` characters of ``prefix`` count.
     """
     start = normalise(prefix[:MAX_PREFIX])
     if not start:
         return []
+    named = by_identifier(index, prefix[:MAX_PREFIX])
     found = []
     for entry in index.entries.values():
         if kind and kind not in entry.types and kind.removeprefix(CRM) not in entry.types:
+            continue
+        if entry is named:
+            found.append((-1, entry))
             continue
         hits = [
             n
@@ -256,7 +275,7 @@ def suggest_entities(
     found.sort(key=lambda item: (item[0], item[1].id))
     return [
         {"id": e.id, "name": e.name, "description": e.comment[:200], "notable": e.type_list()}
-        for _n, e in found[:limit]
+        for _n, e in found[cursor : cursor + limit]
     ]
 
 
@@ -271,12 +290,12 @@ def suggest_types(prefix: str) -> list[dict[str, str]]:
 
 
 def suggest_properties(prefix: str) -> list[dict[str, str]]:
-    """Properties a query may use, filtered by ``prefix``."""
+    """Properties a query may use, whose id, name or a word of the name starts with ``prefix``."""
     start = normalise(prefix[:MAX_PREFIX])
     return [
         {"id": p, "name": name}
         for p, name in PROPERTIES.items()
-        if not start or normalise(name).startswith(start) or normalise(p).startswith(start)
+        if not start or normalise(p).startswith(start) or any(w.startswith(start) for w in normalise(name).split())
     ]
 
 

@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, render_template_string, request
 
 from histgraph.present import reconcile as service
 from histgraph.present.reconcile_input import ReconcileRefused, read_batch
+from histgraph.web.client_input import whole_number
 from histgraph.web.context import get_context
 from histgraph.web.timed_store import cached_index
 from histgraph.web.work_budget import charge
@@ -111,9 +112,10 @@ def _prefix() -> str:
 
 @blueprint.route("/suggest/entity")
 def suggest_entity() -> Response:
-    """Entities whose names start with ``prefix`` (optionally of ``type``)."""
+    """Entities whose names start with ``prefix`` (optionally of ``type``), from ``cursor`` on."""
+    cursor = whole_number("cursor", 0, low=0)
     return _json(
-        {"result": service.suggest_entities(_index(), _prefix(), request.args.get("type"))}
+        {"result": service.suggest_entities(_index(), _prefix(), request.args.get("type"), cursor=cursor)}
     )
 
 
