@@ -102,6 +102,7 @@ class HG(DefinedNamespace):
     ClaimedAdvantage: URIRef  # claimed advantage
     ConditionalStatement: URIRef  # conditional statement
     ConsistencyNote: URIRef  # consistency note
+    EditorialInference: URIRef  # editorial inference
     OptionSet: URIRef  # option set
     Proposal: URIRef  # proposal
     Question: URIRef  # question
@@ -112,6 +113,7 @@ class HG(DefinedNamespace):
 
     # Properties
     accordingTo: URIRef  # according to
+    agentAsWritten: URIRef  # agent as written
     agreedTo: URIRef  # agreed to
     answers: URIRef  # answers
     approximate: URIRef  # approximate
@@ -121,33 +123,47 @@ class HG(DefinedNamespace):
     askedOf: URIRef  # asked of
     claimedAdvantage: URIRef  # claimed advantage
     claimedBy: URIRef  # claimed by
+    claimedSignatory: URIRef  # claimed signatory
+    competesWith: URIRef  # competes with
     computedValue: URIRef  # computed value
     concerns: URIRef  # concerns
     consequence: URIRef  # consequence
     consistencyNote: URIRef  # consistency note
+    decided: URIRef  # decided
+    decidedOn: URIRef  # decided on
     endorsed: URIRef  # endorsed
     excludedMeans: URIRef  # excluded means
+    explainedBy: URIRef  # explained by
     heldBy: URIRef  # held by
+    holdsUntil: URIRef  # holds until
     inOptionSet: URIRef  # in option set
+    inferredFrom: URIRef  # inferred from
     matchMethod: URIRef  # match method
     matchStatus: URIRef  # match status
     modality: URIRef  # modality
     noteKind: URIRef  # note kind
     optionLabel: URIRef  # option label
+    partlyCorrespondsToStep: URIRef  # partly corresponds to step
+    party: URIRef  # party
     plannedAgent: URIRef  # planned agent
     plannedFrom: URIRef  # planned from
     plannedMeans: URIRef  # planned means
+    plannedObject: URIRef  # planned object
     plannedPlace: URIRef  # planned place
     plannedTimeSpan: URIRef  # planned time-span
     plannedTo: URIRef  # planned to
     proposed: URIRef  # proposed
     purpose: URIRef  # purpose
+    realisedPlan: URIRef  # realised plan
     recommendedBy: URIRef  # recommended by
     reliability: URIRef  # reliability
     requestedBy: URIRef  # requested by
     requestedOf: URIRef  # requested of
     requiresTravelOf: URIRef  # requires travel of
+    sourceCheck: URIRef  # source check
+    specifiesStep: URIRef  # specifies step
     statedValue: URIRef  # stated value
+    statedIntention: URIRef  # stated intention
     stepOrder: URIRef  # step order
     travelNotRequiredOf: URIRef  # travel not required of
     vague: URIRef  # vague
@@ -204,6 +220,7 @@ class HG(DefinedNamespace):
     ModalityScheme: URIRef
     Asked: URIRef  # asked
     Conditional: URIRef  # conditional
+    Inferred: URIRef  # inferred
     Planned: URIRef  # planned
     Proposed: URIRef  # proposed
     Reported: URIRef  # reported
@@ -220,7 +237,13 @@ class HG(DefinedNamespace):
     ArithmeticAssumption: URIRef  # arithmetic assumption
     ArithmeticMismatch: URIRef  # arithmetic mismatch
     EditorialMark: URIRef  # editorial mark
+    AmbiguousReference: URIRef  # ambiguous reference
     NamingMismatch: URIRef  # naming mismatch
+
+    # SKOS: source checks
+    SourceCheckScheme: URIRef
+    SourceChecked: URIRef  # checked
+    SourceUnchecked: URIRef  # unchecked
 
 
 class CRM(DefinedNamespace):
