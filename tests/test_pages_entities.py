@@ -84,7 +84,9 @@ def test_events_are_in_time_order_with_modality(client) -> None:  # type: ignore
     dates = re.findall(r'<time datetime="([^"]+)"', section)
     assert dates == sorted(dates) and len(dates) >= 3
     items = re.findall(r'<li class="modality-row modality-row-(\w+)">', section)
-    assert "planned" in items and set(items) <= {"reported", "planned", "proposed", "requested", "asked", "conditional"}
+    # "inferred" (issue #15): the editors' inference that option (a) requires Zhou's travel names him.
+    modalities = {"reported", "planned", "proposed", "requested", "asked", "conditional", "inferred"}
+    assert "planned" in items and set(items) <= modalities
 
 
 def test_a_plan_never_looks_like_a_fact(client) -> None:  # type: ignore[no-untyped-def]

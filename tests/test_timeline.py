@@ -41,6 +41,8 @@ def test_rows_hold_reported_events_plan_steps_and_records(data):
         ("record", "event/zhou-arrives-moscow-1950-01-20", "1950-01-20T00:00:00", "1950-01-20T23:59:59"),
         ("record", "event/treaty-signed-1950-02-14", "1950-02-14T00:00:00", "1950-02-14T23:59:59"),
         ("record", "event/mao-zhou-leave-moscow-1950-02-17", "1950-02-17T00:00:00", "1950-02-17T23:59:59"),
+        # Issue #15: leaving Moscow is not arriving home; the record now also has Mao back in Beijing.
+        ("record", "event/mao-back-in-beijing-1950-03-04", "1950-03-04T00:00:00", "1950-03-04T23:59:59"),
     }
     assert [g["label"] for g in data["groups"]] == ["reported (the cable)", "plan (the cable)", "record (other sources)"]
     assert {i["modality"] for i in data["items"] if i["group"] == "plan"} == {"planned"}
