@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -22,6 +22,7 @@ from histgraph.present.date_words import DateWords, date_words
 from histgraph.present.kinds import kind_of
 from histgraph.present.labels import LabelIndex, is_web_link, local_name
 from histgraph.present.other_sources import SourceRef, describe_source, recorded_elsewhere
+from histgraph.present.plain_prose import plain
 from histgraph.present.site_paths import local_href
 from histgraph.store import Store
 from histgraph.vocab import HG, RDF, RDFS, RICO, SCHEMA, SKOS
@@ -261,6 +262,8 @@ def _group(
         if key not in groups:
             groups[key] = RelationGroup(key, labels.phrase(key, incoming), incoming)
         value = to_value(term, labels, base_iri)
+        if key in DESCRIPTION_PREDICATES and value.iri is None:
+            value = replace(value, text=plain(value.text, labels))  # editors' notes in a reader's words
         if (key, value) not in seen:
             seen.add((key, value))
             groups[key].values.append(value)
@@ -374,7 +377,7 @@ def describe(store: Store, iri: str, labels: LabelIndex, base_iri: str) -> Entit
     description = None
     for predicate in DESCRIPTION_PREDICATES:
         if by_predicate.get(predicate):
-            description = _first_sentence(str(by_predicate[predicate][0]))
+            description = plain(_first_sentence(str(by_predicate[predicate][0])), labels)
             break
     modality = next((modality_name(m) for m in by_predicate.get(str(HG.modality), [])), None)
     incoming_rows = [(row["p"], row["s"]) for row in store.select(INCOMING, bound)]
