@@ -79,7 +79,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("claim", "Claims and consequences", "plans",
          drawing=Drawing("claim", (HG.ClaimedAdvantage, HG.ConditionalStatement), 11, "#9a8f1e",
                          "round-diamond", "parallelogram", "claimed consequence")),
-    Kind("document", "Documents", schema_type="ArchiveComponent",
+    # schema.org's ArchiveComponent is still a pending term, which validators do not accept.
+    Kind("document", "Documents", schema_type="CreativeWork",
          drawing=Drawing("document", (RICO.Record,), 0, "#6b4f3a", "rectangle", "note", "document")),
     Kind("text", "Texts"),
     Kind("work", "Works and editions", schema_type="CreativeWork",

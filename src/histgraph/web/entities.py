@@ -28,6 +28,7 @@ from histgraph.present.entity import (
 from histgraph.present.kinds import schema_type
 from histgraph.present.plan_record import plan_against_record
 from histgraph.store import UNVERSIONED
+from histgraph.vocab import RICO
 from histgraph.web import representations as rep
 from histgraph.web.client_input import char_range, choices, minted_iri, whole_number
 from histgraph.web.context import get_context
@@ -228,8 +229,27 @@ def _schema_org(view: EntityView, citations: list[Citation]) -> dict[str, object
         data["alternateName"] = alternates
     if kind == "document" and citations:
         cite = citations[0]
-        if cite.authors:
-            data["author"] = [{"@type": "Thing", "name": a} for a in cite.authors]
+        authors = _authors(view)
+        if authors:
+            data["author"] = authors
         if cite.date:
             data["dateCreated"] = cite.date
     return data
+
+
+def _authors(view: EntityView) -> list[object]:
+    """The document's creators as schema.org ``author``: a Person or an Organization by their kind.
+
+    schema.org's ``author`` expects a Person or an Organization (a ``Thing`` is
+    neither, and validators reject it); a creator of another kind (a role as
+    written) is given by name, as schema.org allows text where a thing is expected.
+    """
+    authors: list[object] = []
+    for group in view.outgoing:
+        if group.predicate != str(RICO.hasCreator):
+            continue
+        for value in group.values:
+            typed = schema_type(value.kind, None)
+            authors.append({"@type": typed, "@id": value.iri, "name": value.text}
+                           if typed in {"Person", "Organization"} else value.text)
+    return authors
