@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float 
 
 
 @contextmanager
-def running(command: list[str], probe: str, log: Path, env: dict[str, str] | None = None) -> Iterator[None]:
+def running(command: list[str], probe: str, log: Path, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Iterator[None]:
     """Run ``command`` until the block ends; ``probe`` is a URL that answers once it is up."""
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -81,6 +83,7 @@ def running(command: list[str], probe: str, log: Path, env: dict[str, str] | Non
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
     try:
         _wait(probe, process, log)
@@ -127,6 +130,78 @@ def oxigraph_server(
         yield url
 
 
+VIRTUOSO_INI = Path(__file__).resolve().parent / "fixtures" / "virtuoso" / "virtuoso.ini"
+#: The administrator of a new Virtuoso database; good only for a test instance on 127.0.0.1.
+VIRTUOSO_CREDENTIALS = ("dba", "dba")
+
+
+@dataclass(frozen=True)
+class SparqlServer:
+    """A running SPARQL server: its base URL, query endpoint, Graph Store endpoint and who may write."""
+
+    kind: str
+    url: str
+    query_url: str
+    graph_store_url: str
+    credentials: tuple[str, str] | None = None
+
+
+@contextmanager
+def virtuoso_server(folder: Path, data: Path | None = FIXTURE_DATA, *, timeout_s: int = 30) -> Iterator[SparqlServer]:
+    """Virtuoso 7 (Debian's ``virtuoso-t``) on a new database in ``folder``, loaded with ``data``.
+
+    Its configuration is ``tests/fixtures/virtuoso/virtuoso.ini``. ``data`` (TriG)
+    goes in graph by graph through the Graph Store, as ``histgraph publish`` sends it.
+    """
+    from histgraph.store.publish import put_graph
+
+    home = folder / "virtuoso"
+    home.mkdir(parents=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = home / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.read_text().format(
+        folder=home, sql_port=sql_port, http_port=http_port, timeout_s=timeout_s))
+    url = f"http://127.0.0.1:{http_port}"
+    server = SparqlServer("virtuoso", url, f"{url}/sparql", f"{url}/sparql-graph-crud-auth", VIRTUOSO_CREDENTIALS)
+    command = ["virtuoso-t", "+foreground", "+configfile", str(ini)]
+    with running(command, f"{url}/sparql?query=ASK%7B%7D", home / "console.log", cwd=home):
+        if data is not None:
+            graphs: dict[str, list[ox.Triple]] = {}
+            for quad in ox.parse(path=str(data), format=ox.RdfFormat.TRIG):
+                graphs.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
+            for graph, triples in graphs.items():
+                put_graph(server.graph_store_url, graph, triples, credentials=server.credentials)
+        yield server
+
+
+@contextmanager
+def sparql_server(kind: str, folder: Path, data: Path | None = FIXTURE_DATA, *,
+                  read_only: bool = False, timeout_s: int = 30) -> Iterator[SparqlServer]:
+    """A real SPARQL server of ``kind`` (see :data:`STORES`) holding ``data``."""
+    if kind == "virtuoso":
+        assert not read_only, "a read-only Virtuoso is not set up here"
+        with virtuoso_server(folder, data, timeout_s=timeout_s) as server:
+            yield server
+        return
+    with oxigraph_server(folder, data, read_only=read_only, timeout_s=timeout_s) as url:
+        yield SparqlServer("oxigraph", url, f"{url}/query", f"{url}/store")
+
+
+#: The remote stores histgraph is tested against: ``oxigraph serve`` and Virtuoso.
+STORES = ["oxigraph", "virtuoso"]
+
+
+def publish_to(server: SparqlServer, project: Path, build_dir: Path) -> None:
+    """``histgraph publish`` the current build of ``build_dir`` to ``server``, as a curator would."""
+    args = [str(BIN / "histgraph"), "--project", str(project), "--build-dir", str(build_dir),
+            "publish", "--to", server.graph_store_url]
+    env = dict(os.environ)
+    if server.credentials:
+        args += ["--user", server.credentials[0]]
+        env["HISTGRAPH_PUBLISH_PASSWORD"] = server.credentials[1]
+    subprocess.run(args, check=True, capture_output=True, env=env)
+
+
 @contextmanager
 def histgraph_server(
     folder: Path, args: list[str], *, project: Path = SPARQL_FIXTURES, env: dict[str, str] | None = None
@@ -151,8 +226,9 @@ def web_project(folder: Path) -> Path:
 # --- the two endpoint backends -------------------------------------------------
 
 #: embedded: the fixture data in an on-disk store, queried in query processes;
-#: remote: the same data in a real `oxigraph serve`, through the remote backend.
-BACKENDS = ["embedded", "remote"]
+#: remote: the same data in a real `oxigraph serve`, through the remote backend;
+#: virtuoso: the same data in a real Virtuoso, through the remote backend.
+BACKENDS = ["embedded", "remote", "virtuoso"]
 
 
 def close_app(app: Flask) -> None:
@@ -176,6 +252,7 @@ def make_client(
         finally:
             close_app(app)
         return
-    with oxigraph_server(folder, timeout_s=server_timeout_s) as url:
-        app = create_app({**base, "backend": "remote", "remote_query_url": f"{url}/query"}, environ={})
+    with sparql_server("virtuoso" if backend == "virtuoso" else "oxigraph", folder,
+                       timeout_s=server_timeout_s) as server:
+        app = create_app({**base, "backend": "remote", "remote_query_url": server.query_url}, environ={})
         yield app.test_client()

@@ -3,7 +3,7 @@
 ``histgraph publish`` writes, last, a marker naming the build it published; app
 instances on the remote backend read it at most every ``remote_version_poll``
 seconds and start their caches over when it changes. This runs the real thing on
-127.0.0.1: ``oxigraph serve``, two publishes of different data, and two
+127.0.0.1: ``oxigraph serve`` and Virtuoso, two publishes of different data, and two
 ``histgraph serve`` instances whose cached pages must follow the second publish.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -25,7 +24,7 @@ from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.store import UNVERSIONED, RemoteStore
 
-from .servers import BIN, ROOT, histgraph_server, oxigraph_server
+from .servers import ROOT, STORES, histgraph_server, publish_to, sparql_server
 
 pytestmark = pytest.mark.server
 
@@ -71,14 +70,6 @@ def _seen(base: str) -> tuple[str, set[str], set[str]]:
             {row["l"]["value"] for row in answer["results"]["bindings"]})
 
 
-def _publish(project: Path, build_dir: Path, store_url: str) -> None:
-    subprocess.run(
-        [str(BIN / "histgraph"), "--project", str(project), "--build-dir", str(build_dir),
-         "publish", "--to", f"{store_url}/store"],
-        check=True, capture_output=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def renamed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project where Dong Biwu has another English label, built (its build folder)."""
@@ -93,14 +84,17 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "build"
 
 
-def test_cached_pages_follow_a_second_publish_on_every_instance(built, settings, renamed, tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", STORES)
+def test_cached_pages_follow_a_second_publish_on_every_instance(
+    built, settings, renamed, tmp_path: Path, store: str
+) -> None:
     """Protects the remote caches: pages and /sparql answers are served from cache between
     publishes, and after a publish of different data both instances answer with the new data."""
     poll = "0.2"
-    with oxigraph_server(tmp_path, data=None) as store_url:
-        query_url = f"{store_url}/query"
+    with sparql_server(store, tmp_path, data=None) as server:
+        query_url = server.query_url
         assert RemoteStore(query_url, version_poll=0).version == UNVERSIONED  # nothing published yet
-        _publish(ROOT, settings.builds_root, store_url)
+        publish_to(server, ROOT, settings.builds_root)
         first_version = RemoteStore(query_url, version_poll=0).version
         assert first_version.startswith("remote:" + built.path.resolve().name)
         env = {"HISTGRAPH_BACKEND": "remote", "HISTGRAPH_REMOTE_QUERY_URL": query_url,
@@ -110,7 +104,7 @@ def test_cached_pages_follow_a_second_publish_on_every_instance(built, settings,
         with histgraph_server(tmp_path / "a", ["--workers", "1"], project=ROOT, env=env) as one, \
                 histgraph_server(tmp_path / "b", ["--workers", "1"], project=ROOT, env=env) as two:
             before = _seen(one), _seen(two), _seen(one)  # the third from the page cache
-            _publish(renamed.parent, renamed, store_url)
+            publish_to(server, renamed.parent, renamed)
             second_version = RemoteStore(query_url, version_poll=0).version
             time.sleep(float(poll) * 3)
             after = _seen(one), _seen(two)

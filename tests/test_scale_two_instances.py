@@ -2,7 +2,7 @@
 
 The Flask app keeps no state of its own, so any number of instances can serve
 one triple store behind a load balancer. This runs the real thing on
-127.0.0.1: one ``oxigraph serve``, ``histgraph publish --to`` it, and two
+127.0.0.1: one ``oxigraph serve`` or Virtuoso, ``histgraph publish --to`` it, and two
 ``histgraph serve`` processes on the remote backend, then compares their parsed
 answers (SPARQL JSON results and entity pages, as RDF and as HTML text).
 These are the commands docs/scaling.md documents.
@@ -11,7 +11,6 @@ These are the commands docs/scaling.md documents.
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
@@ -21,7 +20,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from .servers import BIN, ROOT, histgraph_server, oxigraph_server
+from .servers import ROOT, STORES, histgraph_server, publish_to, sparql_server
 
 pytestmark = pytest.mark.server
 
@@ -65,15 +64,13 @@ def _answers(base: str) -> dict[str, object]:
     return out
 
 
-def test_two_instances_over_one_published_store_answer_identically(built, settings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", STORES)
+def test_two_instances_over_one_published_store_answer_identically(built, settings, tmp_path: Path,
+                                                                   store: str) -> None:
     """Protects horizontal scaling: after a publish, both instances give the same answers."""
-    with oxigraph_server(tmp_path, data=None) as store_url:
-        subprocess.run(
-            [str(BIN / "histgraph"), "--project", str(ROOT), "--build-dir", str(settings.builds_root),
-             "publish", "--to", f"{store_url}/store"],
-            check=True, capture_output=True,
-        )
-        env = {"HISTGRAPH_BACKEND": "remote", "HISTGRAPH_REMOTE_QUERY_URL": f"{store_url}/query"}
+    with sparql_server(store, tmp_path, data=None) as server:
+        publish_to(server, ROOT, settings.builds_root)
+        env = {"HISTGRAPH_BACKEND": "remote", "HISTGRAPH_REMOTE_QUERY_URL": server.query_url}
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
         with histgraph_server(tmp_path / "a", ["--workers", "1"], project=ROOT, env=env) as first, \

@@ -148,6 +148,11 @@ def test_describe(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "DESCRIBE <http://example.org/moscow>"})
     assert response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
+    if client.backend == "virtuoso":  # type: ignore[attr-defined]
+        # DESCRIBE is implementation-defined (SPARQL 1.1 Query, section 16.4): Virtuoso 7
+        # describes a resource by the triples that point at it (docs/scaling.md).
+        assert len(graph) == 2 and all(EX.moscow == o for _s, _p, o in graph)
+        return
     assert EXPECTED_MOSCOW <= set(graph)
 
 
@@ -314,7 +319,7 @@ def test_head(client: FlaskClient) -> None:
 def test_etag_and_304(client: FlaskClient) -> None:
     """Protects cheap repeats: the embedded answer has a build-tied ETag and revalidates to 304."""
     first = client.get("/sparql", query_string={"query": PEOPLE}, headers=JSON)
-    if client.backend == "remote":  # type: ignore[attr-defined]
+    if client.backend in {"remote", "virtuoso"}:  # type: ignore[attr-defined]
         # The remote store's data version is unknown, so nothing may be cached.
         assert first.headers["Cache-Control"] == "no-store" and "ETag" not in first.headers
         return

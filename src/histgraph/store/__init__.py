@@ -309,7 +309,7 @@ class RemoteStore:
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         data = sparql_http.results_json(self.query_url, bind_values(query, bindings), timeout=self.timeout)
-        return bool(data["boolean"])
+        return sparql_http.boolean_of(self.query_url, data)
 
     def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         request = sparql_http.query_request(self.query_url, bind_values(query, bindings), accept=_GRAPH_ACCEPT)

@@ -17,6 +17,7 @@ messages: it may hold anything, and the messages reach web clients.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import logging
@@ -80,6 +81,15 @@ class Refused(RemoteFailed):
         self.detail = detail
 
     @property
+    def timed_out(self) -> bool:
+        """The server says it stopped the query at its own time limit (Virtuoso: SQL state S1T00).
+
+        >>> Refused("http://s/q", 500, "", detail="Virtuoso S1T00 Error SR171: Transaction timed out").timed_out
+        True
+        """
+        return self.detail.startswith("Virtuoso S1T00 ")
+
+    @property
     def position(self) -> str:
         """`` at line L, column C`` when the server's answer gives a position as ``L:C``, else ``""``.
 
@@ -137,15 +147,54 @@ def _where(url: str) -> str:
     return urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()
 
 
+Credentials = tuple[str, str]
+"""A user name and password, for stores that guard their Graph Store with HTTP authentication."""
+
+
+def authorize(request: urllib.request.Request, credentials: Credentials, timeout: float) -> None:
+    """Give ``request`` the Authorization header its server's challenge asks for (Digest or Basic).
+
+    The challenge is fetched first with a bodiless GET of the same URL. Answering
+    it only after a 401 would send a large body twice, and a server that answers
+    401 before reading the body (Virtuoso) resets the connection while it is sent.
+    """
+    probe = urllib.request.Request(request.full_url, headers={"User-Agent": request.get_header("User-agent") or USER_AGENT})
+    try:
+        with urllib.request.urlopen(probe, timeout=timeout) as answer:
+            answer.read(0)
+        return  # no challenge: the request goes as it is
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        exc.close()
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return  # the request itself will meet the same failure and say so
+    scheme, _, params = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()  # any realm the server names
+        passwords.add_password(None, request.full_url, *credentials)
+        handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        header = handler.get_authorization(request, fields)
+        if header:
+            request.add_unredirected_header("Authorization", f"Digest {header}")
+    elif scheme.lower() == "basic":
+        token = base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode("ascii")
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+
+
 @contextmanager
-def exchange(request: urllib.request.Request, timeout: float) -> Iterator[Reply]:
+def exchange(request: urllib.request.Request, timeout: float,
+             credentials: Credentials | None = None) -> Iterator[Reply]:
     """Send ``request`` and give its :class:`Reply`; every failure, while sending or reading, is a RemoteFailed.
 
     Errors the caller raises inside the ``with`` block pass through, except a
     parser's ``SyntaxError`` (pyoxigraph's), which says the answer was unreadable.
+    ``credentials`` answer the server's Digest or Basic authentication challenge.
     """
     url = _where(request.full_url)
     deadline = time.monotonic() + timeout
+    if credentials is not None:
+        authorize(request, credentials, timeout)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             yield Reply(url, response, deadline, timeout)
@@ -186,9 +235,11 @@ def query_request(url: str, query: str, *, accept: str, default_graphs: Sequence
     )
 
 
-def results_json(url: str, query: str, *, timeout: float, user_agent: str = USER_AGENT) -> dict[str, Any]:
+def results_json(url: str, query: str, *, timeout: float, user_agent: str = USER_AGENT,
+                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> dict[str, Any]:
     """The SPARQL 1.1 JSON results of the SELECT or ASK ``query`` sent to ``url``."""
-    request = query_request(url, query, accept=RESULTS_JSON_ACCEPT, user_agent=user_agent)
+    request = query_request(url, query, accept=RESULTS_JSON_ACCEPT, user_agent=user_agent,
+                            default_graphs=default_graphs, named_graphs=named_graphs)
     with exchange(request, timeout) as reply:
         if reply.media not in _JSON_TYPES:
             raise UnreadableAnswer(reply.url, f"{reply.url} answered {reply.media}, not SPARQL JSON results")
@@ -196,6 +247,31 @@ def results_json(url: str, query: str, *, timeout: float, user_agent: str = USER
     if not isinstance(data, dict) or not ("results" in data or "boolean" in data):
         raise UnreadableAnswer(reply.url, f"{reply.url} did not answer with SPARQL JSON results")
     return data
+
+
+#: How Virtuoso 7 answers ASK in SPARQL JSON and XML: one solution binding this
+#: variable to 1 or 0, where the standard has a boolean (SPARQL 1.1 JSON Results §3.3).
+VIRTUOSO_ASK_VARIABLE = "__ASK_RETVAL"
+
+
+def boolean_of(url: str, data: dict[str, Any]) -> bool:
+    """The answer of an ASK query from its JSON results, in the standard form or Virtuoso's.
+
+    >>> boolean_of("http://s/q", {"head": {}, "boolean": True})
+    True
+    >>> boolean_of("http://s/q", {"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [
+    ...     {"__ASK_RETVAL": {"type": "typed-literal", "value": "1"}}]}})
+    True
+    >>> boolean_of("http://s/q", {"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}})
+    False
+    """
+    if isinstance(data.get("boolean"), bool):
+        return bool(data["boolean"])
+    rows = data.get("results", {}).get("bindings", [])
+    if data.get("head", {}).get("vars") == [VIRTUOSO_ASK_VARIABLE] and len(rows) <= 1:
+        # "No" comes as no row at all, or (from other versions) as a row binding 0.
+        return bool(rows) and rows[0].get(VIRTUOSO_ASK_VARIABLE, {}).get("value") not in {"0", "false"}
+    raise UnreadableAnswer(url, f"{url} did not answer the ASK query with a boolean")
 
 
 def get_json(url: str, *, timeout: float, user_agent: str = USER_AGENT) -> dict[str, Any]:
@@ -209,13 +285,13 @@ def get_json(url: str, *, timeout: float, user_agent: str = USER_AGENT) -> dict[
 
 
 def put_graph(url: str, graph: str, body: bytes, *, content_type: str, timeout: float,
-              user_agent: str = USER_AGENT) -> None:
+              user_agent: str = USER_AGENT, credentials: Credentials | None = None) -> None:
     """Replace ``graph`` ("" for the default graph) in the Graph Store at ``url`` with ``body``."""
     target = f"{url}?{urllib.parse.urlencode({'graph': graph})}" if graph else f"{url}?default"
     request = urllib.request.Request(
         target, data=body, headers={"Content-Type": content_type, "User-Agent": user_agent}, method="PUT"
     )
-    with exchange(request, timeout) as reply:
+    with exchange(request, timeout, credentials) as reply:
         reply.read_all()
 
 
