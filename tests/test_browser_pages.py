@@ -80,7 +80,8 @@ def test_clicking_a_fact_shows_its_statements_with_modality(site: str, page) -> 
     panel = page.locator("#fact-panel")
     assert panel.is_visible()
     badges = panel.locator(".modality").all_inner_texts()
-    assert badges and all(b.strip().lower() in {"planned", "proposed", "requested", "asked", "conditional", "reported"}
+    assert badges and all(b.strip().lower() in {"planned", "proposed", "requested", "asked", "conditional", "reported",
+                                                "inferred"}
                           for b in badges)
     assert any(b.strip().lower() != "reported" for b in badges)
     _shot(page, "document-fact-panel")
