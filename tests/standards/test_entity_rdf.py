@@ -129,3 +129,36 @@ def test_raptor_and_pyld_read_the_same_graphs(client, entities, tmp_path: Path) 
                 nquads = jsonld.to_rdf(json.loads(body), {"format": "application/n-quads"})
                 theirs = as_graph(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
             assert isomorphic(ours, theirs), (iri, suffix)
+
+
+def test_literals_reach_every_format_as_the_store_holds_them(tmp_path: Path) -> None:
+    """Protects literals between the store and the formats: none is rewritten on the way.
+
+    pyoxigraph keeps typed values in its own canonical forms ("01" is held as
+    "1", a double 1.0E0 as "1"); rdflib's literal normalisation would then
+    rewrite the double as "1.0", another literal. The cable holds no double, so
+    this store holds forms a source might well give.
+    """
+    from histgraph.store import EmbeddedStore
+    from tests.conftest import ROOT
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    iri = ox.NamedNode(BASE + "id/person/someone")
+    graph = ox.NamedNode(BASE + "graph/test")
+    values = [("01", "integer"), ("1", "boolean"), ("1.50", "decimal"), ("11", "decimal"), ("1.0E0", "double")]
+    quads = [
+        ox.Quad(iri, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode("http://www.cidoc-crm.org/cidoc-crm/E21_Person"), graph),
+        ox.Quad(iri, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Someone", language="en"),
+                graph),
+        *(ox.Quad(iri, ox.NamedNode(f"https://histgraph.example.org/ontology#value{i}"),
+                  ox.Literal(text, datatype=ox.NamedNode(xsd + kind)), graph)
+          for i, (text, kind) in enumerate(values)),
+    ]
+    store = EmbeddedStore.from_quads(quads, version="lexical-forms")
+    client = create_app({"project_dir": ROOT}, store=store, environ={}).test_client()
+    expected = as_graph(store.native.quads_for_pattern(None, None, None))
+    for suffix, (_, ox_format, _) in FORMATS.items():
+        response = client.get(f"/id/person/someone.{suffix}")
+        assert response.status_code == 200, suffix
+        assert isomorphic(as_graph(ox.parse(response.get_data(), format=ox_format)), expected), suffix

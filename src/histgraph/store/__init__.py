@@ -74,7 +74,11 @@ def to_rdflib(term: OxTerm) -> Identifier: ...
 @overload
 def to_rdflib(term: None) -> None: ...
 def to_rdflib(term: OxTerm | None) -> Identifier | None:
-    """Convert a pyoxigraph term to the rdflib term with the same meaning."""
+    """Convert a pyoxigraph term to the rdflib term that is the same RDF term.
+
+    A typed literal keeps its lexical form: rdflib would otherwise normalise it
+    (the store's double ``"1"`` becomes ``"1.0"``), which is another literal.
+    """
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -87,7 +91,7 @@ def to_rdflib(term: OxTerm | None) -> Identifier | None:
         datatype = term.datatype.value
         if datatype == str(XSD.string):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 
