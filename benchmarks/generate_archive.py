@@ -22,7 +22,7 @@ meeting without participants), for tests that check refusal and reporting.
 
 Usage::
 
-    python benchmarks/generate_archive.py --n 1000 --out /tmp/archive-1000
+    python benchmarks/generate_archive.py --n 1000 --out /tmp/archive-1000 [--json]
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ import random
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench_harness import (  # benchmarks/ is on the path (the script's folder)
+    BenchmarkStopped,
+    emit,
+    main_guard,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = """@prefix hg: <https://histgraph.example.org/ontology#> .
@@ -367,10 +373,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1950, help="random seed (default 1950)")
     parser.add_argument("--errors", type=int, default=0, help="documents to break on purpose (default 0)")
     parser.add_argument("--out", type=Path, required=True, help="project folder to (re)create")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args()
+    if args.errors > args.n:
+        raise BenchmarkStopped(f"--errors {args.errors} is more than --n {args.n} documents; choose at most {args.n}")
     broken = generate(args.n, args.out, args.seed, args.errors)
-    print(f"wrote {args.n} documents to {args.out}" + (f"; broken: {', '.join(broken)}" if broken else ""))
+    if args.json:
+        files = sum(1 for path in (args.out / "data").rglob("*") if path.is_file())
+        emit({"documents": args.n, "out": str(args.out), "data_files": files, "broken": broken}, True)
+    else:
+        print(f"wrote {args.n} documents to {args.out}" + (f"; broken: {', '.join(broken)}" if broken else ""))
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

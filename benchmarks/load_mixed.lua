@@ -1,43 +1,72 @@
--- Mixed traffic for histgraph's load test (benchmarks/load_test.py).
--- Each request picks the next of a fixed list of paths and Accept headers
--- (entity pages as HTML, Turtle and JSON-LD, /sparql point queries, named
--- queries, the search API); the list is written by load_test.py into
--- load_paths.txt beside the results. Responses that are not 2xx/3xx are counted
--- and printed at the end, so "zero errors" is measured, not assumed.
+-- wrk over a list of requests (benchmarks/bench_harness.py's wrk_paths, used by
+-- load_test.py and sparql_endpoint.py). The list is a file of "Accept path"
+-- lines, given as the first argument after "--"; each request takes the next
+-- line. The second argument is the mode: "keep-alive" (the default) or
+-- "close" (a "Connection: close" header: a new connection per request),
+-- either followed by "+vary": then the threads split the list between them
+-- and, from the second pass through it on, a /sparql query gets a comment
+-- with the pass number, so no query text is ever sent twice (an answer cache
+-- cannot help). Failed requests are counted by wrk itself (done() prints its
+-- counts), so "zero errors" is measured, not assumed.
 
 local requests = {}
+local paths = {}
+local accepts = {}
 local counter = 0
-local errors = 0
-local statuses = {}
+local step = 1
+local close = false
+local vary = false
+
+local thread_count = 0
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+
+local function headers(accept)
+  local h = { ["Accept"] = accept }
+  if close then
+    h["Connection"] = "close"
+  end
+  return h
+end
 
 function init(args)
+  local mode = args[2] or "keep-alive"
+  close = mode:find("^close") ~= nil
+  vary = mode:find("+vary", 1, true) ~= nil
   local file = assert(io.open(args[1], "r"))
   for line in file:lines() do
     local accept, path = line:match("^(%S+)%s+(.+)$")
     if accept then
-      table.insert(requests, wrk.format("GET", path, { ["Accept"] = accept }))
+      table.insert(paths, path)
+      table.insert(accepts, accept)
+      table.insert(requests, wrk.format("GET", path, headers(accept)))
     end
   end
   file:close()
-  -- Start each thread at a different place in the list.
-  counter = math.random(#requests)
-end
-
-function request()
-  counter = counter % #requests + 1
-  return requests[counter]
-end
-
-function response(status, headers, body)
-  if status >= 400 then
-    errors = errors + 1
-    statuses[status] = (statuses[status] or 0) + 1
+  if vary then
+    -- Thread k takes lines k+1, k+1+T, ...: no two threads ask the same thing in a pass.
+    step = tonumber(args[3] or "2")
+    counter = id % #requests
+  else
+    -- Start each thread at a different place in the list.
+    counter = math.random(#requests) - 1
   end
 end
 
+function request()
+  local index = counter % #requests + 1
+  local pass = math.floor(counter / #requests) + 1
+  counter = counter + step
+  if vary and pass > 1 and paths[index]:find("?query=", 1, true) then
+    -- A newline and "# pass N", URL-encoded, at the end of the query.
+    return wrk.format("GET", paths[index] .. "%0A%23%20pass%20" .. pass, headers(accepts[index]))
+  end
+  return requests[index]
+end
+
 function done(summary, latency, requests_)
-  -- Thread-local counters are not visible here; wrk reports non-2xx/3xx itself
-  -- ("Non-2xx or 3xx responses"), which load_test.py reads. Latency percentiles:
   io.write(string.format("LATENCY p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000))

@@ -1,6 +1,6 @@
 """Load and fault test: mixed traffic against `histgraph serve` on the cable's build, with faults.
 
-Run: ``.venv/bin/python benchmarks/load_test.py [--seconds 60] [--connections 8]``
+Run: ``.venv/bin/python benchmarks/load_test.py [--seconds 60] [--connections 8] [--quick] [--json]``
 
 A copy of the project is built (without SHACL validation, which changes no
 data) into a temporary folder and served by ``histgraph serve`` (gunicorn, 2
@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_harness import NO_CLIENT_BUDGET, BenchmarkStopped, emit, main_guard, need, wrk_paths  # noqa: E402
 from tests.conftest import copy_project  # noqa: E402
 from tests.servers import BIN, free_port, running  # noqa: E402
 
@@ -82,24 +83,7 @@ def check_paths(url: str, pairs: list[tuple[str, str]]) -> None:
             with urllib.request.urlopen(request, timeout=60) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise SystemExit(f"{path} ({accept}) answered {exc.code}; fix it before measuring") from None
-
-
-def wrk(url: str, paths_file: Path, seconds: int, connections: int) -> dict[str, float]:
-    """Run wrk with the mixed-traffic script; return its figures."""
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s",
-         str(Path(__file__).with_name("load_mixed.lua")), url, "--", str(paths_file)],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
-    latency = re.search(r"LATENCY p50=([\d.]+)ms p90=([\d.]+)ms p99=([\d.]+)ms max=([\d.]+)ms", output)
-    figures.update(p50=float(latency[1]), p99=float(latency[3]), max=float(latency[4]))
-    total = re.search(r"TOTAL requests=(\d+) errors_connect=(\d+) errors_read=(\d+) errors_write=(\d+) "
-                      r"errors_status=(\d+) errors_timeout=(\d+)", output)
-    figures["requests"] = int(total[1])
-    figures["failed"] = sum(int(total[k]) for k in range(2, 7))
-    return figures
+            raise BenchmarkStopped(f"{path} ({accept}) answered {exc.code}; fix it before measuring") from None
 
 
 def runaway_client(url: str, stop: threading.Event, answers: list[int]) -> None:
@@ -138,7 +122,7 @@ def scenario(name: str, url: str, project: Path, paths: Path, seconds: int, conn
     for helper in helpers:
         helper.start()
     time.sleep(0.5 if helpers else 0)
-    figures = wrk(url, paths, seconds, connections)
+    figures = wrk_paths(url, paths, seconds, connections)
     stop.set()
     for helper in helpers:
         helper.join()
@@ -149,10 +133,20 @@ def scenario(name: str, url: str, project: Path, paths: Path, seconds: int, conn
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=60, help="wrk duration per scenario (default 60)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--only", help="run only the scenarios whose name starts with this")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 3 s per scenario, a 5 s query time limit (runaways end sooner)")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args()
+    need("wrk", "histgraph")
+    env = {**NO_CLIENT_BUDGET, "HISTGRAPH_RELOAD_POLL": "0.5"}
+    if args.quick:
+        args.seconds = 3
+        env["HISTGRAPH_QUERY_TIMEOUT"] = "5"
+    out = print if not args.json else (lambda *a, **k: None)
+    results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="histgraph-load-") as tmp:
         (Path(tmp) / "project").mkdir()
         project = copy_project(Path(tmp) / "project")
@@ -162,25 +156,27 @@ def main() -> None:
         paths = Path(tmp) / "load_paths.txt"
         pairs = traffic()
         paths.write_text("".join(f"{accept} {path}\n" for accept, path in pairs))
-        env = {"HISTGRAPH_CLIENT_RATE": "0", "HISTGRAPH_RELOAD_POLL": "0.5"}
         command = [str(BIN / "histgraph"), "--project", str(project), "serve", "--workers", "2", "--port", str(port)]
         log = Path(tmp) / "server.log"
         with running(command, f"{url}/sparql?query=ASK%7B%7D", log, env):
             check_paths(url, pairs)
             model = os.environ.get("HISTGRAPH_SERVER_MODEL", "gevent")  # passed on to the server
-            print(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 {model} workers\n")
-            print("| scenario | requests | req/s | p50 ms | p99 ms | max ms | failed | runaway answers | events |")
-            print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+            out(f"{len(pairs)} paths; wrk -t2 -c{args.connections} -d{args.seconds}s; server: 2 {model} workers\n")
+            out("| scenario | requests | req/s | p50 ms | p99 ms | max ms | failed | runaway answers | events |")
+            out("|---|---:|---:|---:|---:|---:|---:|---|---|")
             for name in ("baseline", "one runaway in flight", "runaways = workers (2)", "rebuild + reload x2"):
                 if args.only and not name.startswith(args.only):
                     continue
                 f = scenario(name, url, project, paths, args.seconds, args.connections)
-                print(f"| {name} | {f['requests']:,} | {f['rps']:,.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
-                      f"{f['max']:.0f} | {f['failed']} | {f['runaway_answers'] or '—'} | "
-                      f"{'; '.join(f['events']) or '—'} |", flush=True)
+                results.append({"scenario": name, **f})
+                out(f"| {name} | {f['requests']:,} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | "
+                    f"{f['max_ms']:.0f} | {f['failed']} | {f['runaway_answers'] or '—'} | "
+                    f"{'; '.join(f['events']) or '—'} |", flush=True)
         served = [line for line in log.read_text().splitlines() if "histgraph:" in line]
-        print("\nserver log:", *served, sep="\n  ")
+        out("\nserver log:", *served, sep="\n  ")
+    emit({"seconds": args.seconds, "connections": args.connections, "paths": len(pairs), "scenarios": results},
+         args.json)
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

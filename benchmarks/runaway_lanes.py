@@ -56,7 +56,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
 try:
+    from bench_harness import NO_CLIENT_BUDGET, BenchmarkStopped, emit, main_guard, need
     from tests.conftest import copy_project
     from tests.servers import BIN, free_port, running
 
@@ -157,7 +160,7 @@ def server(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "histgraph"), "--project", str(project), "serve", "--port", str(port)]
-    with running(command, f"{url}/sparql?query=ASK%7B%7D", log, {"HISTGRAPH_CLIENT_RATE": "0", **env}):
+    with running(command, f"{url}/sparql?query=ASK%7B%7D", log, {**NO_CLIENT_BUDGET, **env}):
         yield url
 
 
@@ -166,7 +169,7 @@ def measure(url: str, config: str, n: int, seconds: float, vary: str, limit_s: f
     for counter in range(8):  # warm up: query processes start on a worker's first query
         kind, status, _ = health_check(url, counter)
         if status != 200:
-            raise SystemExit(f"{config}: the {kind} health check answered {status} before any runaway; "
+            raise BenchmarkStopped(f"{config}: the {kind} health check answered {status} before any runaway; "
                              "fix that before measuring")
     run = Run(config, n, load())
     stop = threading.Event()
@@ -242,8 +245,7 @@ def served_project(tmp: Path) -> Iterator[Path]:
         yield ROOT
         return
     if not (BIN / "histgraph").exists():
-        raise SystemExit(f"{BIN / 'histgraph'} is missing: install the project first "
-                         "(make test, or .venv/bin/pip install -e .)")
+        need("histgraph")
     project = copy_project(tmp / "project")
     started = time.monotonic()
     try:
@@ -251,9 +253,9 @@ def served_project(tmp: Path) -> Iterator[Path]:
                        check=True, capture_output=True, text=True, timeout=600)
     except subprocess.CalledProcessError as exc:
         output = (exc.stdout + exc.stderr)[-2000:]
-        raise SystemExit(f"histgraph build failed (exit {exc.returncode}):\n{output}") from None
+        raise BenchmarkStopped(f"histgraph build failed (exit {exc.returncode}):\n{output}") from None
     except subprocess.TimeoutExpired:
-        raise SystemExit("histgraph build took more than 600 s; is the machine overloaded?") from None
+        raise BenchmarkStopped("histgraph build took more than 600 s; is the machine overloaded?") from None
     print(f"built a copy of the project in {time.monotonic() - started:.1f} s (no SHACL validation)")
     yield project
 
@@ -279,12 +281,16 @@ def main() -> None:
                         help="what changes between runaways: a comment (default) or also a LIMIT constant")
     parser.add_argument("--only", action="append", choices=list(configurations(DEFAULT_LIMIT_S)),
                         help="measure only this configuration (repeatable)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: N = 2 only, 3 seconds")
+    parser.add_argument("--quick", action="store_true", help="smoke run: N = 2 only, 3 seconds, lanes only")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args()
     counts = [2] if args.quick else args.counts
     seconds = 3.0 if args.quick else args.seconds
+    if args.quick and not args.only:
+        args.only = ["lanes"]
+    out = print if not args.json else (lambda *a, **k: None)
     limit_s = DEFAULT_LIMIT_S
-    print(f"machine: {os.cpu_count()} cores, load {load()}; query time limit {limit_s:g} s (default), "
+    out(f"machine: {os.cpu_count()} cores, load {load()}; query time limit {limit_s:g} s (default), "
           f"fast lane {Settings().fast_lane_ms} ms (default); {seconds:g} s per N; "
           f"runaways vary by {args.vary}")
     runs: list[Run] = []
@@ -303,19 +309,34 @@ def main() -> None:
                     except RuntimeError as exc:  # the server did not start with this configuration
                         skipped.append(f"{config}: the server did not start ({str(exc).splitlines()[0]})")
                         break
-                    print(row(runs[-1]), flush=True)
+                    out(row(runs[-1]), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"\n{HEADER}")
+    out(f"\n{HEADER}")
     for run in runs:
-        print(row(run))
+        out(row(run))
     for run in runs:
         for reason, count in Counter(run.why).most_common(3):
-            print(f"{run.config}, N = {run.n}: {count} health checks answered: {reason}")
+            out(f"{run.config}, N = {run.n}: {count} health checks answered: {reason}")
     for line in skipped:
-        print(f"skipped {line}")
-    print(f"load at end: {load()}")
+        out(f"skipped {line}")
+    out(f"load at end: {load()}")
+    emit({"seconds": seconds, "vary": args.vary, "skipped": skipped, "runs": [summary(run) for run in runs]},
+         args.json)
+
+
+def summary(run: Run) -> dict:
+    """One configuration at one N, as numbers."""
+    waits = [seconds for _, _, seconds in run.checks] or [0.0]
+    return {
+        "config": run.config, "n": run.n, "load": run.load, "checks": len(run.checks),
+        "ok_within_1s": sum(1 for _, status, seconds in run.checks if status == 200 and seconds <= WITHIN_S),
+        "p50_ms": 1000 * percentile(waits, 50), "p99_ms": 1000 * percentile(waits, 99),
+        "check_statuses": dict(Counter(str(status) for _, status, _ in run.checks)),
+        "runaway_statuses": dict(Counter(str(status) for status in run.runaways)),
+        "unfinished": run.unfinished,
+    }
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

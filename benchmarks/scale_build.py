@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = ROOT / ".venv" / "bin"
+BIN = Path(sys.executable).parent  # the virtualenv running the benchmark
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -26,14 +26,13 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_harness import NO_CLIENT_BUDGET  # noqa: E402
 from tests.servers import BIN, free_port, running  # noqa: E402
 
 from histgraph.store import PUBLICATION_GRAPH, publication_marker  # noqa: E402
 
-#: wrk is one client (127.0.0.1): the per-client query budget would answer 429 after
-#: its burst. Every other safety measure (checks, query processes with the time
-#: limit, row cap, admission control) stays on.
-NO_CLIENT_BUDGET = {"HISTGRAPH_CLIENT_RATE": "0"}
 AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type"
 
 
@@ -92,8 +91,11 @@ def _sparql(base: str, path: str, query: str) -> str:
 
 
 def measure_all(project: Path, build_dir: Path, person_iri: str, seconds: int = 5, connections: int = 8,
-                log_dir: Path = Path("/tmp")) -> list[dict]:
-    """Every HTTP figure, in one run; each row: server, target, rps, mean_ms, p99_ms."""
+                log_dir: Path = Path("/tmp"), page_warm: int = 20) -> list[dict]:
+    """Every HTTP figure, in one run; each row: server, target, rps, mean_ms, p99_ms.
+
+    ``page_warm`` is the warm-up of the entity page, in seconds (its first render is slow).
+    """
     rows: list[dict] = []
     POINT = point_query(person_iri)  # noqa: N806
     ENTITY = "/" + person_iri.split("/", 3)[3]  # noqa: N806
@@ -123,7 +125,7 @@ def measure_all(project: Path, build_dir: Path, person_iri: str, seconds: int = 
         # A person of the shared pool appears in ~200 documents: the first render
         # takes a few tenths of a second after loading the label index (seconds), so
         # warm every worker long enough first.
-        measure("histgraph, embedded backend", "entity page", base + ENTITY, "text/html", warm=20)
+        measure("histgraph, embedded backend", "entity page", base + ENTITY, "text/html", warm=page_warm)
         measure("histgraph, embedded backend", "point", _sparql(base, "/sparql", POINT))
         measure("histgraph, embedded backend", "aggregate", _sparql(base, "/sparql", AGGREGATE))
 
@@ -149,7 +151,7 @@ def measure_all(project: Path, build_dir: Path, person_iri: str, seconds: int = 
                **NO_CLIENT_BUDGET}
         with running(remote, f"{base}/sparql?query=ASK%7B%7D", log_dir / "remote.log", env):
             # Pages are cached per publication (the marker written above), like the embedded backend's.
-            measure("histgraph, remote backend (-> oxigraph)", "entity page", base + ENTITY, "text/html", warm=10)
+            measure("histgraph, remote backend (-> oxigraph)", "entity page", base + ENTITY, "text/html", warm=max(1, page_warm // 2))
             measure("histgraph, remote backend (-> oxigraph)", "point", _sparql(base, "/sparql", POINT))
             measure("histgraph, remote backend (-> oxigraph)", "aggregate", _sparql(base, "/sparql", AGGREGATE))
     shutil.rmtree(copy, ignore_errors=True)

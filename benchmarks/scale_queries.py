@@ -46,11 +46,13 @@ def _time_query(build_path: str, query_path: str, values: dict, repeats: int, re
     results.put(samples)
 
 
-def named_query_latency(project: Path, build_path: Path, repeats: int = 5, limit: float = 30.0) -> dict[str, dict]:
+def named_query_latency(project: Path, build_path: Path, repeats: int = 5, limit: float = 30.0,
+                        only: list[str] | None = None) -> dict[str, dict]:
     """Milliseconds per named query (median, min, max) on the build at ``build_path``.
 
     Each query runs in its own process, stopped after ``limit`` seconds (the
-    embedded store has no time limit of its own outside the web app).
+    embedded store has no time limit of its own outside the web app). ``only``
+    names the queries to run (default: every one).
     """
     import multiprocessing
 
@@ -61,6 +63,8 @@ def named_query_latency(project: Path, build_path: Path, repeats: int = 5, limit
     spawn = multiprocessing.get_context("spawn")
     out: dict[str, dict] = {}
     for name, query in sorted(load_queries(project / "queries").items()):
+        if only is not None and name not in only:
+            continue
         values = {p.name: person for p in query.params if p.required and p.type == "iri"}
         if any(p.required and p.type != "iri" for p in query.params):
             out[name] = {"skipped": "needs a non-IRI parameter"}

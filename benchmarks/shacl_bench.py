@@ -5,13 +5,14 @@ identifiers (every minted IRI of the document gets a ``-copyN`` suffix; the
 authority records stay shared), which is enough to measure how validation
 scales with documents. The real generator belongs to the scale issue.
 
-Usage: .venv/bin/python benchmarks/shacl_bench.py [--copies 20] [--workers 2]
+Usage: .venv/bin/python benchmarks/shacl_bench.py [--copies 20] [--workers 2] [--validator turbo] [--quick] [--json]
 Prints a Markdown table (seconds, wall clock) for docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import tempfile
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from bench_harness import emit, main_guard
 
 from histgraph.build.anchors import resolve_anchors
 from histgraph.build.load import read_project
@@ -72,7 +74,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--validator", default="pyshacl", help="pyshacl (default) or turbo")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 copy, 1 process, pyshacl-turbo")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args()
+    if args.quick:
+        args.copies, args.workers, args.validator = 1, 1, "turbo"
+    check = functools.partial(validate_dataset, base_iri=DEFAULT_BASE_IRI, validator=args.validator)
     shapes = load_shapes_text(ROOT / "shapes")
     cable = project_quads()
     archive = synthetic_archive(cable, args.copies)
@@ -81,31 +89,35 @@ def main() -> None:
         triples = len({(q.subject, q.predicate, q.object, q.graph_name) for q in quads})
         for workers in sorted({1, args.workers}):
             label, seconds, report = timed(
-                "", lambda q=quads, w=workers: validate_dataset(q, shapes, base_iri=DEFAULT_BASE_IRI, workers=w)
+                "", lambda q=quads, w=workers: check(q, shapes, workers=w)
             )
             rows.append((name, triples, f"{workers} process(es), no cache", seconds, report))
         with tempfile.TemporaryDirectory() as cache:
             warm = Path(cache)
-            validate_dataset(quads, shapes, base_iri=DEFAULT_BASE_IRI, workers=args.workers, cache_dir=warm)
+            check(quads, shapes, workers=args.workers, cache_dir=warm)
             _l, seconds, report = timed(
-                "", lambda q=quads, w=warm: validate_dataset(q, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=w)
+                "", lambda q=quads, w=warm: check(q, shapes, workers=1, cache_dir=w)
             )
             rows.append((name, triples, "everything cached", seconds, report))
             if name != "cable":
                 more = synthetic_archive(cable, args.copies + 1)
                 _l, seconds, report = timed(
-                    "", lambda m=more, w=warm: validate_dataset(m, shapes, base_iri=DEFAULT_BASE_IRI, workers=1, cache_dir=w)
+                    "", lambda m=more, w=warm: check(m, shapes, workers=1, cache_dir=w)
                 )
                 rows.append((name + ", one document added", triples, "cache; only the new one checked", seconds, report))
+    summary = [{"dataset": name, "triples": triples, "run": run, "seconds": seconds, "units": report.units,
+                "cached_units": report.cached_units, **report.counts()} for name, triples, run, seconds, report in rows]
+    if args.json:
+        emit({"copies": args.copies, "workers": args.workers, "validator": args.validator, "rows": summary}, True)
+        return
     print("| dataset | triples | run | seconds | units (cached) | violations | warnings |")
     print("|---|---:|---|---:|---:|---:|---:|")
-    for name, triples, run, seconds, report in rows:
-        counts = report.counts()
+    for row in summary:
         print(
-            f"| {name} | {triples} | {run} | {seconds:.2f} | {report.units} ({report.cached_units}) "
-            f"| {counts['violations']} | {counts['warnings']} |"
+            f"| {row['dataset']} | {row['triples']} | {row['run']} | {row['seconds']:.2f} | {row['units']} "
+            f"({row['cached_units']}) | {row['violations']} | {row['warnings']} |"
         )
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)

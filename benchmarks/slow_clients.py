@@ -1,6 +1,6 @@
 """Slow clients and keep-alive: health checks while 200 sockets trickle their headers (issue #12, item 6).
 
-Run: ``.venv/bin/python benchmarks/slow_clients.py [--seconds 20] [--slow 200]``
+Run: ``.venv/bin/python benchmarks/slow_clients.py [--seconds 20] [--slow 200] [--quick] [--json]``
 
 A copy of the project is built (without SHACL validation) and served twice in
 the same run, with default settings except the per-client budget (off: the
@@ -36,6 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_harness import NO_CLIENT_BUDGET, emit, main_guard, need  # noqa: E402
 from tests.conftest import copy_project  # noqa: E402
 from tests.servers import BIN, free_port, running  # noqa: E402
 
@@ -132,7 +135,7 @@ def keepalive_connections(port: int, requests: int = 100) -> int:
 def measure(project: Path, model: str, slow: int, seconds: float, folder: Path) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"HISTGRAPH_CLIENT_RATE": "0", "HISTGRAPH_SERVER_MODEL": model}
+    env = {**NO_CLIENT_BUDGET, "HISTGRAPH_SERVER_MODEL": model}
     command = [str(BIN / "histgraph"), "--project", str(project), "serve", "--port", str(port)]
     with running(command, f"{url}/sparql?query=ASK%7B%7D", folder / f"server-{model}.log", env):
         load = os.getloadavg()
@@ -158,23 +161,31 @@ def measure(project: Path, model: str, slow: int, seconds: float, folder: Path) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--slow", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20, help="health checks for this long (default 20)")
+    parser.add_argument("--slow", type=int, default=200, help="slow sockets (default 200)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 20 slow sockets, 3 s")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.slow = 3, 20
+    need("histgraph")
+    out = print if not args.json else (lambda *a, **k: None)
+    results = {}
     with tempfile.TemporaryDirectory(prefix="histgraph-slow-") as tmp:
         folder = Path(tmp)
         project = copy_project(folder / "project")
         build(load_settings({"project_dir": project}, environ={}), validate=False)
-        print(f"{args.slow} slow sockets, health checks for {args.seconds:g} s, 2 workers\n")
-        print("| server model | health checks | 200 within 1 s | p50 ms | p99 ms | max ms | failed "
-              "| slow sockets cut off and reopened | connections for 100 requests | load at start |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        out(f"{args.slow} slow sockets, health checks for {args.seconds:g} s, 2 workers\n")
+        out("| server model | health checks | 200 within 1 s | p50 ms | p99 ms | max ms | failed "
+            "| slow sockets cut off and reopened | connections for 100 requests | load at start |")
+        out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for model in ("gevent", "sync"):
-            f = measure(project, model, args.slow, args.seconds, folder)
-            print(f"| {model} | {f['checks']} | {f['within_1s']:.1%} | {f['p50']:.0f} | {f['p99']:.0f} | "
-                  f"{f['max']:.0f} | {f['failed']} | {f['reopened']} | {f['connections']} | {f['load']} |",
-                  flush=True)
+            f = results[model] = measure(project, model, args.slow, args.seconds, folder)
+            out(f"| {model} | {f['checks']} | {f['within_1s']:.1%} | {f['p50']:.0f} | {f['p99']:.0f} | "
+                f"{f['max']:.0f} | {f['failed']} | {f['reopened']} | {f['connections']} | {f['load']} |",
+                flush=True)
+    emit({"slow": args.slow, "seconds": args.seconds, "models": results}, args.json)
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(main)
