@@ -27,6 +27,7 @@ every worker process, and released by the kernel if a worker dies holding one.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import time
@@ -43,6 +44,8 @@ _REGEX_WORDS = frozenset({"REGEX", "REPLACE"})
 _EXPRESSION_WORDS = frozenset({"FILTER", "BIND"})
 #: Never record more slow queries than this (the folder is not a cache to grow forever).
 MAX_RECORDS = 10_000
+#: A full record is counted again after this many refused records (another process may not share it).
+_RECOUNT_FULL = 1000
 
 
 class AdmissionRefused(HistgraphError):
@@ -200,8 +203,13 @@ def normalized(text: str) -> str:
     return " ".join(parts)
 
 
+@functools.lru_cache(maxsize=1024)
 def fingerprint(text: str) -> str:
-    """A short stable name for a query (for the record of slow queries): a hash of :func:`normalized`."""
+    """A short stable name for a query (for the record of slow queries): a hash of :func:`normalized`.
+
+    Memoized: a request asks for it up to four times (slow? fast? then one is
+    recorded), and normalizing tokenizes the whole query each time.
+    """
     return hashlib.sha256(normalized(text).encode("utf-8")).hexdigest()[:32]
 
 
@@ -215,6 +223,10 @@ class QueryRecord:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
+        # Counting the folder on every record read up to MAX_RECORDS entries per request:
+        # this process adds ``_room`` records, or refuses ``_skip`` when full, between counts.
+        self._room = 0
+        self._skip = 0
 
     def known(self, text: str) -> bool:
         """True when this query was recorded here before."""
@@ -225,9 +237,19 @@ class QueryRecord:
         path = self.folder / fingerprint(text)
         if path.exists():
             return
-        with os.scandir(self.folder) as entries:
-            if sum(1 for _ in entries) >= MAX_RECORDS:
+        if self._room <= 0:
+            if self._skip > 0:
+                self._skip -= 1
                 return
+            with os.scandir(self.folder) as entries:
+                room = MAX_RECORDS - sum(1 for _ in entries)
+            if room <= 0:
+                self._skip = _RECOUNT_FULL
+                return
+            # Count again once a tenth of the room is used: with a few workers recording
+            # at once, the folder stays within a few per cent of the bound.
+            self._room = max(1, room // 10)
+        self._room -= 1
         path.touch()
 
 
