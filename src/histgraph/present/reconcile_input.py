@@ -164,7 +164,7 @@ def _values(key: str, properties: Any) -> tuple[str, ...]:
         return ()
     refusal = ReconcileRefused(
         f'in query {_name(key)}, "properties" must be a list of up to {MAX_ITEMS} objects like '
-        '{"pid": "asWritten", "v": "Чжоу Эньлай"}'
+        '{"pid": "P1_is_identified_by", "v": "Чжоу Эньлай"}'
     )
     if not isinstance(properties, list) or len(properties) > MAX_ITEMS:
         raise refusal
