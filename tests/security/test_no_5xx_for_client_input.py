@@ -68,6 +68,8 @@ PATH_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "browse.kind": {"kind": ("person", "event", "place", "document")},
     "dataset.dump": {"name": ("dataset.ttl", "dataset.jsonld", "dataset.trig", "dataset.nq", "void.ttl")},
     "views.download": {"name": ("network.gexf", "network-nodes.csv", "timeline-timelinejs.json")},
+    "named_graphs.named_graph": {"name": ("authorities", CABLE, "authorities.ttl", f"{CABLE}.jsonld",
+                                          "links-wikidata-reviewed.nt", "ontology.rdf", "authorities.")},
 }
 
 #: The query parameters each endpoint reads (``()``: none); every request may carry junk ones too.
@@ -79,10 +81,11 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "entities.entity": ("page", "more", "hl", "from", "show"),
     "document.index": (), "document.cite": (),
     "browse.index": (), "browse.kind": ("page",),
-    "search.index": ("q",), "search.labels_api": ("q", "limit"),
+    "search.index": ("q",), "search.labels_api": ("q", "limit"), "search.search_api": ("q",),
+    "named_graphs.named_graph": ("page",),
     "dataset.void": (), "dataset.dump": (), "dataset.ontology": (), "dataset.ontology_turtle": (),
     "dataset.report": (), "dataset.report_turtle": (), "dataset.licence": (), "dataset.sitemap": (),
-    "views.network": ("focus", "depth"), "views.network_json": ("focus", "depth"),
+    "views.network": ("focus", "name", "depth", "view"), "views.network_json": ("focus", "name", "depth", "view"),
     "views.timeline": (), "views.timeline_json": (), "views.map": (), "views.map_json": (),
     "views.download": (),
     "reconcile.endpoint": ("queries", "callback"), "reconcile.preview": ("id",),
@@ -97,7 +100,7 @@ JUNK_NAMES = ("x", "", "page[]", "%00", "format")
 GOOD_PARAMETERS = {
     "page": ("1", "2", "999"), "more": ("events", "passages", "cite"), "hl": ("10-20",), "from": ("10-20",),
     "show": ("people", "places"), "focus": ("https://histgraph.example.org/id/person/zhou-enlai",),
-    "depth": ("1", "3"), "q": ("mao", "zhou"), "limit": ("5",), "format": ("json", "turtle", "csv"),
+    "depth": ("1", "3"), "view": ("actors", "all"), "name": ("zhou", "Chou En-lai", "Peking"), "q": ("mao", "zhou", "Comrade Molotov"), "limit": ("5",), "format": ("json", "turtle", "csv"),
     "id": ("person/mao-zedong",), "prefix": ("ma",), "callback": ("cb",),
 }
 

@@ -98,7 +98,9 @@ SELECT DISTINCT ?s ?p ?o ?relationLabel ?statementModality WHERE {
     + _values("oc", _CLASSES)
     + """
   ?s a ?sc .
-  ?s ?p ?o .
+  GRAPH ?g { ?s ?p ?o }
+  # What the sources say, not the shortcuts and closure the build derives (graph:derived, build/derived.py).
+  FILTER(!STRENDS(STR(?g), "/graph/derived"))
   ?o a ?oc .
   FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?s != ?o)
   OPTIONAL { ?p rdfs:label ?relationLabel FILTER(langMatches(lang(?relationLabel), "en")) }
@@ -310,3 +312,120 @@ def _edges(store: Store, found: _NodeRows) -> dict[str, NetworkEdge]:
         edge = NetworkEdge(source, target, p, label, fact_modality)
         edges[edge.key] = edge
     return edges
+
+
+# --- Who dealt with whom, about what ------------------------------------------------
+
+#: Kinds that act: the nodes of the actors' view.
+ACTOR_KINDS = frozenset({"person", "group", "role", "actor"})
+#: Kinds that tie actors together in the actors' view ("about what"): what happened,
+#: and what was planned, proposed, requested, asked or claimed.
+FACT_KINDS = frozenset({"event", "plan", "step", "option", "request", "question", "claim"})
+#: The most nodes a picture draws at once: beyond it the best-connected are kept and
+#: the page says how many were left out (a picture of thousands is unreadable).
+MAX_DRAWN = 400
+#: The most actors the actors' view draws.
+MAX_ACTORS = 150
+
+
+@dataclass(frozen=True)
+class Dealing:
+    """Two actors, and what ties them: the facts both take part in, and relations between them."""
+
+    first: str
+    second: str
+    facts: tuple[str, ...]
+    relations: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """A stable identifier for the pair."""
+        return f"{self.first} {self.second}"
+
+
+def dealings(network: Network) -> list[Dealing]:
+    """Every pair of actors tied by a fact both are related to, or by a relation of their own (member of…).
+
+    Work grows with the facts and the actors each involves (a fact with k actors
+    gives k·(k-1)/2 pairs), not with the square of the archive.
+    """
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    direct: dict[tuple[str, str], set[str]] = defaultdict(set)
+    nodes = network.nodes
+    for edge in network.edges:
+        adjacent[edge.source].add(edge.target)
+        adjacent[edge.target].add(edge.source)
+        if nodes[edge.source].kind in ACTOR_KINDS and nodes[edge.target].kind in ACTOR_KINDS:
+            first, second = sorted((edge.source, edge.target))
+            direct[(first, second)].add(edge.label)
+    facts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for iri, node in nodes.items():
+        if node.kind not in FACT_KINDS:
+            continue
+        actors = sorted(a for a in adjacent[iri] if nodes[a].kind in ACTOR_KINDS)
+        for i, first in enumerate(actors):
+            for second in actors[i + 1 :]:
+                facts[(first, second)].add(iri)
+    pairs = sorted(set(facts) | set(direct))
+    return [Dealing(a, b, tuple(sorted(facts.get((a, b), ()))), tuple(sorted(direct.get((a, b), ())))) for a, b in pairs]
+
+
+def _pair_modality(network: Network, facts: Iterable[str]) -> str | None:
+    """"reported" when any tying fact was reported as done, else the first stated modality (a pale line)."""
+    modalities = [network.nodes[f].modality for f in facts]
+    if "reported" in modalities:
+        return "reported"
+    return next((m for m in modalities if m), None)
+
+
+def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dict[str, Any]:
+    """The actors' view as JSON for the viewer: actors as nodes, one edge per pair labelled by what ties them.
+
+    At most ``limit`` actors, those in the most dealings first; ``total_nodes`` and
+    ``note`` say what was left out.
+    """
+    pairs = dealings(network)
+    weight: dict[str, int] = defaultdict(int)
+    for d in pairs:
+        weight[d.first] += len(d.facts) + len(d.relations)
+        weight[d.second] += len(d.facts) + len(d.relations)
+    actors = [iri for iri, n in network.nodes.items() if n.kind in ACTOR_KINDS and weight[iri]]
+    kept = set(sorted(actors, key=lambda iri: (-weight[iri], network.nodes[iri].label))[:limit])
+    shown = Network({iri: network.nodes[iri] for iri in sorted(kept)}, (), network.source_labels)
+    data = shown.to_json(base_iri)
+    data["view"] = "actors"
+    data["edges"] = []
+    for d in pairs:
+        if d.first not in kept or d.second not in kept:
+            continue
+        about = [network.nodes[f].label for f in d.facts]
+        words = "; ".join(about[:2]) + (f"; and {len(about) - 2} more" if len(about) > 2 else "")
+        data["edges"].append({
+            "id": d.key, "source": d.first, "target": d.second,
+            "relation": "dealt with", "label": words or "; ".join(d.relations),
+            "modality": _pair_modality(network, d.facts),
+            "facts": [{"id": f, "label": network.nodes[f].label, "kind": network.nodes[f].kind,
+                       "modality": network.nodes[f].modality, "href": site_path(f, base_iri)} for f in d.facts],
+            "relations": list(d.relations),
+        })
+    data["total_nodes"] = len(actors)
+    if len(actors) > len(kept):
+        data["note"] = f"showing the {len(kept)} actors in the most dealings, of {len(actors)}"
+    return data
+
+
+def bounded(network: Network, limit: int = MAX_DRAWN, keep: str | None = None) -> tuple[Network, int]:
+    """``network`` cut to at most ``limit`` nodes, the best-connected first (and ``keep``, a focus, always),
+    with the number of nodes it had."""
+    total = len(network.nodes)
+    if total <= limit:
+        return network, total
+    degree: dict[str, int] = defaultdict(int)
+    for edge in network.edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    ranked = sorted(network.nodes, key=lambda iri: (iri != keep, -degree[iri], iri))[:limit]
+    chosen = set(ranked)
+    nodes = {iri: n for iri, n in network.nodes.items() if iri in chosen}
+    edges = tuple(e for e in network.edges if e.source in chosen and e.target in chosen)
+    return Network(nodes, edges, network.source_labels), total

@@ -63,6 +63,7 @@ def create_app(
         entities,
         errors,
         home,
+        named_graphs,
         queries_api,
         reconcile,
         search,
@@ -71,7 +72,8 @@ def create_app(
         views,
     )
 
-    for module in (home, assets, sparql, editor, queries_api, entities, document, browse, search, dataset, views, reconcile):
+    for module in (home, assets, sparql, editor, queries_api, entities, document, browse, search, dataset, views, reconcile,
+                   named_graphs):
         app.register_blueprint(module.blueprint)
     errors.register(app)
     security.register(app)

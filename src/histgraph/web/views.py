@@ -11,15 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from histgraph.errors import HistgraphError, quoted
 from histgraph.present.export import FORMATS, export
 from histgraph.present.geo import SNAPSHOT_GRAPH, map_json, place_points
-from histgraph.present.network import KIND_STYLES, KINDS, MODALITIES, Network, extract_network
+from histgraph.present.network import (
+    ACTOR_KINDS,
+    KIND_STYLES,
+    KINDS,
+    MAX_DRAWN,
+    MODALITIES,
+    Network,
+    actors_json,
+    bounded,
+    extract_network,
+)
 from histgraph.present.timeline import extract_timeline
-from histgraph.web.client_input import web_iri, whole_number
+from histgraph.web.client_input import choices, web_iri, whole_number
 from histgraph.web.context import get_context
+from histgraph.web.search import MAX_QUERY, names
 
 blueprint = Blueprint("views", __name__)
 
@@ -42,9 +53,27 @@ def _network() -> Network:
     return context.cached("views-network", lambda: extract_network(context.store))
 
 
+#: What the network page can draw without a focus: who dealt with whom (the default), or every kind.
+VIEWS = ("actors", "all")
+
+
+def _view() -> str:
+    """``?view=actors`` (the default: people and groups, tied by what they dealt with) or ``?view=all``."""
+    chosen = choices("view", VIEWS)
+    return chosen[-1] if chosen else "actors"
+
+
 def _focus_iri() -> str | None:
-    """The entity to centre on (``?focus=IRI``); None draws the whole network."""
-    return web_iri("focus")
+    """The entity to centre on: ``?focus=IRI``, or the best match for ``?name=`` ("focus on…"); None for none."""
+    iri = web_iri("focus")
+    if iri is not None:
+        return iri
+    name = (request.args.get("name") or "").strip()[:MAX_QUERY]
+    if not name:
+        return None
+    graph = _network()
+    found = [m.iri for m in names().search(name, limit=20) if m.iri in graph.nodes]
+    return found[0] if found else ""
 
 
 def _depth() -> int:
@@ -56,20 +85,66 @@ def _downloads() -> list[tuple[str, str]]:
     return [(name, url_for("views.download", name=name)) for name in DOWNLOADS]
 
 
+def _actors() -> dict[str, Any]:
+    context = get_context()
+    return context.cached("views-network-actors", lambda: actors_json(_network(), context.settings.base_iri))
+
+
+def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
+    """What the picture draws: one actor's neighbourhood, the actors' view, or every kind (bounded)."""
+    context = get_context()
+    graph, base = _network(), context.settings.base_iri
+    if focus:
+        part, total = bounded(graph.neighbourhood(focus, depth), MAX_DRAWN, keep=focus)
+        data = part.to_json(base, focus=focus)
+    elif view == "actors":
+        return _actors()
+    else:
+        part, total = bounded(graph, MAX_DRAWN)
+        data = part.to_json(base)
+    data["view"] = "all"
+    data["total_nodes"] = total
+    if total > len(part.nodes):
+        data["note"] = f"showing the {len(part.nodes)} best-connected of {total} things"
+    return data
+
+
+def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table beside the picture: one row per pair of actors, or per relation, with links."""
+    nodes = {n["id"]: n for n in data["nodes"]}
+    rows = []
+    for e in data["edges"]:
+        first, second = nodes[e["source"]], nodes[e["target"]]
+        rows.append({"first": first, "second": second, "label": e["label"], "modality": e["modality"],
+                     "facts": e.get("facts", []), "count": len(e.get("facts", [])) or 1})
+    return sorted(rows, key=lambda r: (-r["count"], r["first"]["label"], r["second"]["label"]))
+
+
 @blueprint.route("/network")
 def network() -> str:
-    """The network page: the whole graph, or one entity's neighbourhood with ``?focus=IRI``."""
-    focus = _focus_iri()
-    if focus is None:
-        src = url_for("views.network_json")
-    else:
-        src = url_for("views.network_json", focus=focus, depth=_depth())
+    """The network page: who dealt with whom (default), every kind (``?view=all``), or one entity's
+    neighbourhood (``?focus=IRI`` or ``?name=``, with ``?depth=``); never more than it can draw legibly."""
+    focus, depth, view = _focus_iri(), _depth(), _view()
     graph = _network()
+    if focus == "":
+        data = Network().to_json(get_context().settings.base_iri)
+        src = None
+    else:
+        data = _drawn(focus, depth, view)
+        src = (url_for("views.network_json", focus=focus, depth=depth) if focus
+               else url_for("views.network_json", view=view))
     return render_template(
         "network.html",
         src=src,
         focus=focus,
         focus_label=graph.nodes[focus].label if focus in graph.nodes else None,
+        name=(request.args.get("name") or "")[:MAX_QUERY],
+        depth=depth,
+        max_depth=MAX_DEPTH,
+        view=view,
+        data=data,
+        rows=_rows(data),
+        actor_kinds=ACTOR_KINDS,
         kinds=[(k, KIND_STYLES[k]) for k in KINDS],
         modalities=list(MODALITIES.values()),
         downloads=_downloads(),
@@ -80,20 +155,25 @@ def network() -> str:
 
 @blueprint.route("/network.json")
 def network_json() -> Response:
-    """Nodes and edges as JSON (``?focus=IRI&depth=1`` for one entity's neighbourhood)."""
+    """Nodes and edges as JSON: the whole network (no parameters: data for programs, not drawn), the
+    actors' view (``?view=actors``), every kind bounded for drawing (``?view=all``), or
+    ``?focus=IRI&depth=1`` for one entity's neighbourhood."""
     context = get_context()
     graph = _network()
     focus = _focus_iri()
-    if focus is None:
-        return jsonify(context.cached("views-network-json", lambda: graph.to_json(context.settings.base_iri)))
     depth = _depth()
+    if focus is None:
+        if not request.args.getlist("view"):
+            return jsonify(context.cached("views-network-json", lambda: graph.to_json(context.settings.base_iri)))
+        return jsonify(_drawn(None, depth, _view()))
     if focus not in graph.nodes:
         # Entity pages embed this for every entity; time-spans, notes and the like are not
         # drawn, which is an answer ("nothing around it"), not an error.
         empty = graph.neighbourhood(focus, 0).to_json(context.settings.base_iri, focus=focus)
-        empty["note"] = "not drawn in the network (only people, groups, events, plans, options, places…)"
+        empty["note"] = ("nothing of that name is drawn" if focus == "" else
+                         "not drawn in the network (only people, groups, events, plans, options, places…)")
         return jsonify(empty)
-    return jsonify(graph.neighbourhood(focus, depth).to_json(context.settings.base_iri, focus=focus))
+    return jsonify(_drawn(focus, depth, _view()))
 
 
 def _timeline_json() -> dict[str, Any]:

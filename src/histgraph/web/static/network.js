@@ -39,13 +39,15 @@
       elements.push({
         group: "edges",
         data: { id: e.id, source: e.source, target: e.target, label: e.label,
-                relation: e.relation, modality: e.modality || "none" }
+                relation: e.relation, modality: e.modality || "none",
+                facts: (e.facts || []).map(function (f) { return f.label; }),
+                weight: Math.max(1, (e.facts || []).length) }
       });
     });
     return elements;
   }
 
-  function styleSheet(large, focused) {
+  function styleSheet(large, focused, actors) {
     var intended = 'node[modality != "reported"][modality != "none"]';
     var intendedEdge = 'edge[modality != "reported"][modality != "none"]';
     return [
@@ -72,12 +74,19 @@
         "text-background-color": "#fbfaf7", "text-background-opacity": 0.8, "min-zoomed-font-size": 6
       } },
       { selector: intendedEdge, style: { "line-style": "dashed", "line-dash-pattern": [5, 3] } },
+      // Who dealt with whom: a line's width says how many things tie the pair; what they are is
+      // read by pointing at it (and in the table), since a label per line would cover the picture.
+      { selector: actors ? "edge" : "edge.never", style: {
+        "label": "", "target-arrow-shape": "none", "curve-style": "straight",
+        "width": "mapData(weight, 1, 10, 1.2, 7)", "line-color": "#7d8894"
+      } },
+      { selector: actors ? "node" : "node.never", style: { "font-size": 11, "width": 26, "height": 26, "text-max-width": 140 } },
       { selector: "edge.hover", style: { "width": 2.5, "line-color": "#c98a00", "target-arrow-color": "#c98a00", "z-index": 10 } },
       { selector: ".hidden", style: { "display": "none" } }
     ];
   }
 
-  function layoutFor(cy, focus, large) {
+  function layoutFor(cy, focus, large, actors) {
     if (focus) {
       return { name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 30,
                concentric: function (n) { return n.id() === focus ? 2 : 1; },
@@ -90,7 +99,9 @@
                levelWidth: function () { return Math.max(1, cy.nodes().maxDegree() / 8); } };
     }
     return { name: "cose", animate: false, fit: true, padding: 30, randomize: true,
-             nodeRepulsion: function () { return 40000; }, idealEdgeLength: function () { return 55; },
+             // Actors are few and their names long: give them room.
+             nodeRepulsion: function () { return actors ? 120000 : 40000; },
+             idealEdgeLength: function () { return actors ? 130 : 55; },
              edgeElasticity: function () { return 100; }, nodeOverlap: 20, componentSpacing: 50,
              gravity: 0.5, numIter: 2500 };
   }
@@ -122,7 +133,14 @@
       if (d.modality !== "none") {
         panel.appendChild(text("span", d.modality, "modality modality-" + d.modality));
       }
-      panel.appendChild(text("p", d.relation, "hint"));
+      if (d.facts && d.facts.length) {
+        var list = document.createElement("ul");
+        d.facts.forEach(function (f) { list.appendChild(text("li", f)); });
+        panel.appendChild(text("p", "What ties them (" + d.facts.length + "):"));
+        panel.appendChild(list);
+      } else {
+        panel.appendChild(text("p", d.relation, "hint"));
+      }
     }
   }
 
@@ -133,6 +151,25 @@
       modalities[box.value] = box.checked;
       if (!box.checked) { allModalities = false; }
     });
+    if (el.dataset.view === "actors" && !el.dataset.focus) {
+      // Actors only: a line shows when its modality is on and both its actors' kinds are;
+      // with a modality filtered out, an actor left without lines is hidden too.
+      cy.batch(function () {
+        cy.nodes().forEach(function (n) { n.toggleClass("hidden", !kinds[n.data("kind")]); });
+        cy.edges().forEach(function (e) {
+          var m = e.data("modality");
+          e.toggleClass("hidden", e.source().hasClass("hidden") || e.target().hasClass("hidden") ||
+                        !(m === "none" || modalities[m]));
+        });
+        if (!allModalities) {
+          cy.nodes().forEach(function (n) {
+            if (!n.connectedEdges().some(function (e) { return !e.hasClass("hidden"); })) { n.addClass("hidden"); }
+          });
+        }
+      });
+      publish(el, cy);
+      return;
+    }
     cy.batch(function () {
       // Facts (they have a modality) show when their kind and modality are on.
       cy.nodes().forEach(function (n) {
@@ -183,12 +220,12 @@
       container: el,
       elements: elementsOf(data),
       // A neighbourhood is small: keep its names even when it is fitted into a small box.
-      style: styleSheet(large, Boolean(focus)),
+      style: styleSheet(large, Boolean(focus), data.view === "actors" && !focus),
       minZoom: large ? 0.005 : 0.05, maxZoom: 4,
       textureOnViewport: large, hideEdgesOnViewport: large, pixelRatio: large ? 1 : "auto"
     });
     if (focus) { cy.getElementById(focus).addClass("focus"); }
-    cy.layout(layoutFor(cy, focus, large)).run();
+    cy.layout(layoutFor(cy, focus, large, data.view === "actors" && !focus)).run();
     var panel = el.dataset.details ? document.getElementById(el.dataset.details) : null;
     cy.on("mouseover", "node, edge", function (evt) { evt.target.addClass("hover"); showDetails(panel, evt.target); });
     cy.on("mouseout", "node, edge", function (evt) { evt.target.removeClass("hover"); });
@@ -227,6 +264,36 @@
       .catch(function (err) { fail(el, err.message); });
   }
 
-  function start() { document.querySelectorAll(".hg-network[data-src]").forEach(init); }
+  // Sortable tables (table.sortable): a button in each header sorts by that column, and says so (aria-sort).
+  function sortTable(table, column, numeric, header) {
+    var body = table.tBodies[0];
+    var current = header.getAttribute("aria-sort");
+    var descending = current === "ascending" || (current === "none" && numeric);
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[column].dataset.value || a.cells[column].textContent;
+      var y = b.cells[column].dataset.value || b.cells[column].textContent;
+      var order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      return descending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    table.querySelectorAll("th[aria-sort]").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
+    header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  }
+
+  function wireTables() {
+    document.querySelectorAll("table.sortable").forEach(function (table) {
+      table.querySelectorAll("th button[data-sort]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          sortTable(table, Number(button.dataset.sort), button.dataset.numeric === "true", button.closest("th"));
+        });
+      });
+    });
+  }
+
+  function start() {
+    wireTables();
+    document.querySelectorAll(".hg-network[data-src]").forEach(init);
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
