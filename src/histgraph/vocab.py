@@ -167,6 +167,15 @@ class HG(DefinedNamespace):
     stepOrder: URIRef  # step order
     travelNotRequiredOf: URIRef  # travel not required of
     vague: URIRef  # vague
+
+    # Shortcuts the build writes into graph:derived (build/derived.py)
+    about: URIRef  # about
+    datePrecision: URIRef  # date precision
+    earliest: URIRef  # earliest
+    latest: URIRef  # latest
+    participant: URIRef  # participant
+    place: URIRef  # place
+    when: URIRef  # when
     whoWasThis: URIRef  # who was this
 
     # Authoring-only properties (replaced by the build, never published)
@@ -215,6 +224,13 @@ class HG(DefinedNamespace):
     MeansOfTravelScheme: URIRef
     ByAir: URIRef  # by air
     ByTrain: URIRef  # by train
+
+    # SKOS: date precisions (of hg:when)
+    DatePrecisionScheme: URIRef
+    SecondPrecision: URIRef  # to the second
+    DayPrecision: URIRef  # to the day
+    MonthPrecision: URIRef  # to the month
+    YearPrecision: URIRef  # to the year
 
     # SKOS: modality
     ModalityScheme: URIRef

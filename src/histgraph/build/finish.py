@@ -7,6 +7,7 @@ served and the last good one keeps serving. The last few builds are kept.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.state import about_entries, build_id, essentials
 from histgraph.errors import HistgraphError
 from histgraph.store.layout import (
+    DERIVED_DUMP,
     DUMP_DIR,
     REPORT,
     REPORT_JSON,
@@ -90,10 +92,24 @@ def _write_dumps(plan: Plan, metas: list[PartMeta], dump: Path) -> dict[str, str
     return known
 
 
+def _write_derived(dump: Path, derived: tuple[bytes, bytes]) -> dict[str, str]:
+    """Write the derived graph's dump files; their names and SHA-256 sums."""
+    known = {}
+    for suffix, data in zip(("nq", "trig"), derived, strict=True):
+        (dump / f"{DERIVED_DUMP}.{suffix}").write_bytes(data)
+        known[f"{DUMP_DIR}/{DERIVED_DUMP}.{suffix}"] = hashlib.sha256(data).hexdigest()
+    return known
+
+
 def write_build(plan: Plan, metas: list[PartMeta], summary: dict[str, Any], report: ValidationReport | None,
                 report_json: str | None, units: list[list[Any]], previous: Path | None, staging: Path,
-                incremental: bool = False, about: list[list[Any]] | None = None) -> BuildResult:
-    """Finish the build in ``staging`` (its store is there), move it into place and switch to it."""
+                incremental: bool = False, about: list[list[Any]] | None = None,
+                derived: tuple[bytes, bytes] | None = None) -> BuildResult:
+    """Finish the build in ``staging`` (its store is there), move it into place and switch to it.
+
+    ``derived`` is the derived graph's N-Quads and TriG (:mod:`histgraph.build.derived`), written
+    after the parts' dump files.
+    """
     root = plan.settings.builds_root
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -105,6 +121,8 @@ def write_build(plan: Plan, metas: list[PartMeta], summary: dict[str, Any], repo
         return BuildResult(identifier, final, summary, report, reused=True)
     try:
         known = _write_dumps(plan, metas, staging / DUMP_DIR)
+        if derived is not None:
+            known.update(_write_derived(staging / DUMP_DIR, derived))
         if report is not None:
             (staging / REPORT).write_bytes(report.turtle())
             (staging / REPORT_JSON).write_text((report_json or "{}") + "\n", encoding="utf-8")

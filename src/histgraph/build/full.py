@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from histgraph.build import staging as staging_folders
 from histgraph.build.declarations import first_shared_subject
+from histgraph.build.derived import add_derived, count_derived
 from histgraph.build.finish import reuse, same_build, write_build
 from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.reading import part_path, read_parts
@@ -43,6 +44,11 @@ def build_full(plan: Plan) -> BuildResult:
             units, report = validate_all(plan, metas)
             summary["validation"] = report.counts()
             report_json = refuse_if_invalid(plan, store, report)
+        # After validation, which checks the asserted data only, as the incremental path does.
+        plan.tick.stage("deriving the closure and shortcuts", 1)
+        derived = add_derived(store, plan.settings.base_iri)
+        count_derived(summary, derived)
+        plan.tick.advance()
         plan.tick.stage("optimizing the store", 1)
         store.optimize()
         store.flush()
@@ -51,4 +57,4 @@ def build_full(plan: Plan) -> BuildResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return write_build(plan, metas, summary, report, report_json, units, None, staging)
+    return write_build(plan, metas, summary, report, report_json, units, None, staging, derived=derived)

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from histgraph.build import staging as staging_folders
 from histgraph.build.declarations import RDF_TYPE
+from histgraph.build.derived import add_derived, count_derived, derived_graph
 from histgraph.build.finish import reuse, write_build
 from histgraph.build.load import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from histgraph.build.parts import SHARED, PartMeta, read_lines
@@ -78,12 +79,13 @@ def build_incremental(plan: Plan, previous: Path) -> BuildResult:
         return reuse(plan, previous)
     staging = staging_folders.new_folder(plan.settings.builds_root)
     try:
-        summary, report, report_json, units, about = _apply(plan, previous, staging, state, old_metas, new_metas, metas)
+        summary, report, report_json, units, about, derived = _apply(plan, previous, staging, state, old_metas,
+                                                                     new_metas, metas)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return write_build(plan, metas, summary, report, report_json, units, previous, staging, incremental=True,
-                       about=about)
+                       about=about, derived=derived)
 
 
 def _changes(plan: Plan, before: dict[str, dict[str, Any]]) -> tuple[list[int], list[str]]:
@@ -112,11 +114,14 @@ def _old_metas(plan: Plan, before: dict[str, dict[str, Any]], names: list[str]) 
 
 def _apply(plan: Plan, previous: Path, staging: Path, state: dict[str, Any], old_metas: dict[str, PartMeta],
            new_metas: dict[str, PartMeta], metas: list[PartMeta],
-           ) -> tuple[dict[str, Any], ValidationReport | None, str | None, list[UnitState], list[list[Any]]]:
-    """Make the staged store and check it: summary, report, report JSON, units and the state's ``about``."""
+           ) -> tuple[dict[str, Any], ValidationReport | None, str | None, list[UnitState], list[list[Any]],
+                      tuple[bytes, bytes]]:
+    """Make the staged store and check it: summary, report, report JSON, units, the state's ``about``, derived."""
     plan.tick.stage("updating the store", 1)
     ox.Store.read_only(str(previous / STORE_DIR)).backup(str(staging / STORE_DIR))
     store = ox.Store(str(staging / STORE_DIR))
+    # The derived graph follows from everything else: made again once the documents are replaced.
+    store.remove_graph(derived_graph(plan.settings.base_iri))
     for old in old_metas.values():
         for graph in old.graphs:
             store.remove_graph(ox.NamedNode(graph[1:-1]))
@@ -124,8 +129,8 @@ def _apply(plan: Plan, previous: Path, staging: Path, state: dict[str, Any], old
         store.load(path=str(part_path(plan.cache, meta)), format=ox.RdfFormat.N_QUADS)
     _refuse_duplicates_in_store(plan, store, metas, new_metas)
     plan.tick.advance()
-    summary = adjusted(json.loads((previous / SUMMARY).read_text()), list(old_metas.values()),
-                       list(new_metas.values()))
+    before = json.loads((previous / SUMMARY).read_text())
+    summary = adjusted(before, list(old_metas.values()), list(new_metas.values()))
     about = [e for e in state.get("about", []) if e[0] not in old_metas and e[0] not in new_metas]
     about += about_entries(list(new_metas.values()))
     report, report_json, units = None, None, state["units"]
@@ -133,9 +138,12 @@ def _apply(plan: Plan, previous: Path, staging: Path, state: dict[str, Any], old
         units, report = _revalidate(plan, store, state, old_metas, new_metas, metas, about)
         summary["validation"] = report.counts()
         report_json = refuse_if_invalid(plan, store, report, _previous_report(plan, previous, old_metas, new_metas))
+    # After validation: the units' context is read from this store, and it is the asserted data that is checked.
+    derived = add_derived(store, plan.settings.base_iri)
+    count_derived(summary, derived, before)
     store.flush()
     del store
-    return summary, report, report_json, units, about
+    return summary, report, report_json, units, about, derived
 
 
 def _refuse_duplicates_in_store(plan: Plan, store: ox.Store, metas: list[PartMeta], new: dict[str, PartMeta]) -> None:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 DUMP_DIR = "dump"
 TRIG_HEADER = "_prefixes.trig"
+#: The dump files of the derived graph (``_derived.nq``, ``_derived.trig``), after the parts'.
+#: The underscore keeps the name apart from a document's.
+DERIVED_DUMP = "_derived"
 STORE_DIR = "store"
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
@@ -107,6 +110,9 @@ def dump_files(folder: Path, suffix: str) -> list[Path]:
     """The dump files of a build, in dataset order (``suffix`` is ``nq`` or ``trig``)."""
     names = [part["name"] for part in read_state(folder)["parts"]]
     files = [folder / DUMP_DIR / f"{name}.{suffix}" for name in names]
+    derived = folder / DUMP_DIR / f"{DERIVED_DUMP}.{suffix}"
+    if derived.exists():  # the derived graph (build.derived); builds before it had none
+        files.append(derived)
     return ([folder / DUMP_DIR / TRIG_HEADER] if suffix == "trig" else []) + files
 
 
