@@ -77,6 +77,11 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "label-without-language": [(V, ID + "person/untagged", "A label needs a language tag")],
     "label-not-in-english": [(V, ID + "person/russian-only", "Every record needs a label in English")],
     "role-held-by-unattributed": [(V, ID + "role/minister", "Who filled a role (hg:heldBy")],
+    "who-was-this-without-source": [
+        (V, ID + "person/tester#who-was-this", 'A "who was this" line must name the source that says it'),
+        (V, ID + "person/tester#who-was-this", 'A "who was this" line must name the source it is taken from'),
+    ],
+    "who-was-this-as-bare-text": [(V, ID + "person/tester", 'A "who was this" line (hg:whoWasThis) is a hg:WhoWasThisLine')],
     "blank-node-record": [
         (V, BASE + ".well-known/genid/fixture-1", "A place's identifier must look like"),
         (V, BASE + ".well-known/genid/fixture-1", "Every record needs an identifier"),
