@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -139,3 +140,14 @@ def test_unknown_graphs_are_404(client, path) -> None:  # type: ignore[no-untype
     """An IRI that names no graph of the dataset is a 404 with a readable message, never a 5xx."""
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 404
+
+
+def test_graph_names_agree_with_the_build() -> None:
+    """The pages name shared graphs as the build does (they are spelt twice: the web may not import the build)."""
+    from histgraph.build import load
+    from histgraph.present import named_graphs
+
+    assert (named_graphs.ONTOLOGY_GRAPH, named_graphs.AUTHORITIES_GRAPH, named_graphs.PROVENANCE_GRAPH) == (
+        load.ONTOLOGY_GRAPH, load.AUTHORITIES_GRAPH, load.PROVENANCE_GRAPH)
+    assert str(load.shared_graph(Path("data/authorities/people.ttl"), None)).endswith(
+        "/graph/" + named_graphs.AUTHORITIES_GRAPH + ">")

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from histgraph.build.load import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from histgraph.present.kinds import kind_of
 from histgraph.present.labels import LabelIndex
 from histgraph.store import Store
@@ -43,6 +42,13 @@ DOCUMENT_EXISTS = """
 PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
 ASK { ?document a rico:Record }
 """
+
+#: The shared graphs' names, as :mod:`histgraph.build.load` names them. Spelt here because the
+#: web layer may not import the build (an import contract); tests/test_named_graph_pages.py
+#: checks that the two agree.
+ONTOLOGY_GRAPH = "ontology"
+AUTHORITIES_GRAPH = "authorities"
+PROVENANCE_GRAPH = "provenance"
 
 #: Subjects listed per page of a graph.
 PAGE_SIZE = 50
