@@ -53,6 +53,10 @@
       .catch(function (err) { el.dataset.state = "failed"; el.replaceChildren(label("The map could not be drawn: " + err.message)); });
   }
 
-  function start() { document.querySelectorAll(".hg-map[data-src]").forEach(init); }
+  function start() {
+    document.querySelectorAll(".hg-map[data-src]").forEach(function (el) {
+      window.histgraphLibraries.whenVisible(el, init);  // Leaflet loads once the map is in view
+    });
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

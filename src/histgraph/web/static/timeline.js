@@ -149,6 +149,10 @@
       .catch(function (err) { fail(el, err.message); });
   }
 
-  function start() { document.querySelectorAll(".hg-timeline[data-src]").forEach(init); }
+  function start() {
+    document.querySelectorAll(".hg-timeline[data-src]").forEach(function (el) {
+      window.histgraphLibraries.whenVisible(el, init);  // vis-timeline loads once the timeline is in view
+    });
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
