@@ -23,10 +23,13 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
 def test_page_loads_local_assets_only(client: FlaskClient) -> None:
     """Protects offline use and the CSP: YASGUI and our script come from this site, nothing inline."""
     page = client.get("/editor").get_data(as_text=True)
-    assert '<script src="/assets/vendor/yasgui.min.js">' in page
-    assert '<script src="/static/editor.js">' in page
-    assert "<script>" not in page and "https://" not in page.split("<main>")[1].split("</main>")[0]
-    for asset in ("/assets/vendor/yasgui.min.js", "/assets/vendor/yasgui.min.css", "/static/editor.js"):
+    # YASGUI is named for lazy-libraries.js to load once the editor is in view, not loaded up front.
+    assert 'data-libraries="/assets/vendor/yasgui.min.css /assets/vendor/yasgui.min.js"' in page
+    assert '<script src="/assets/vendor/yasgui.min.js">' not in page
+    assert '<script src="/static/editor.js" defer>' in page
+    assert "<script>" not in page and "https://" not in page.split("<main", 1)[1].split("</main>")[0]
+    for asset in ("/assets/vendor/yasgui.min.js", "/assets/vendor/yasgui.min.css", "/static/editor.js",
+                  "/static/lazy-libraries.js"):
         with client.get(asset) as response:  # a file response must be closed
             assert response.status_code == 200
 
@@ -41,6 +44,25 @@ def test_config_has_endpoint_prefixes_and_examples(client: FlaskClient) -> None:
     assert all(q["text"].lstrip().startswith("#+ summary:") for q in config["queries"])
     people = next(q for q in config["queries"] if q["name"] == "people")
     assert 'VALUES (?lang) { ("en") }' in people["text"]  # defaults bound, so the example runs
+
+
+def test_labels_name_result_iris_and_say_where_they_link(client: FlaskClient) -> None:
+    """Protects the result display's source: each IRI's label from the data (or None) and its link (or None)."""
+    iris = ["http://example.org/mao", "javascript:alert(1)", "http://example.org/nothing-labels-this"]
+    answer = client.post("/editor/labels", json={"iris": iris}).json["labels"]
+    assert set(answer) == set(iris)
+    assert answer["javascript:alert(1)"] == {"label": None, "href": None}
+    assert answer["http://example.org/nothing-labels-this"]["label"] is None
+    labelled = [iri for iri in iris if answer[iri]["label"]]
+    assert labelled and all(answer[i]["href"] == i for i in labelled)  # web IRIs of another site link out
+
+
+@pytest.mark.parametrize("body", [None, {"iris": "x"}, {"iris": [1, 2]}, {"iris": ["x"] * 5001}, ["x"]])
+def test_labels_refuse_what_is_not_a_list_of_iris(client: FlaskClient, body: object) -> None:
+    """Protects bad client input: a 400 with a sentence saying what to send, never a 5xx."""
+    response = client.post("/editor/labels", json=body) if body is not None else client.post("/editor/labels")
+    assert response.status_code == 400
+    assert "iris" in response.json["message"].lower() or "IRIs" in response.json["message"]
 
 
 def test_starter_query_runs(client: FlaskClient) -> None:

@@ -4,17 +4,22 @@
 page to a browser that sends no query. The page has no inline script (the CSP
 allows only this site's files): ``static/editor.js`` reads
 ``/editor/config.json`` for the endpoint, the project's prefixes and the named
-queries, which it offers as examples.
+queries, which it offers as examples. It shows results with labels: for the
+IRIs of an answer it asks ``/editor/labels`` (:func:`labels`), which answers
+from the build's label index, so no query text is made from them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from histgraph.endpoint.named_queries import NamedQuery
+from histgraph.present.labels import LabelIndex
+from histgraph.present.site_paths import local_href
 from histgraph.store import bind_values
 from histgraph.vocab import PREFIXES
 from histgraph.web.context import get_context
+from histgraph.web.page_data import labels as label_index
 
 blueprint = Blueprint("editor", __name__)
 
@@ -66,3 +71,28 @@ def config() -> Response:
     )
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+#: At most this many IRIs are labelled per request (an answer's page of results is far fewer).
+MAX_LABELS = 5000
+
+
+def labelled(iris: list[str], index: LabelIndex, base_iri: str) -> dict[str, dict[str, str | None]]:
+    """Each IRI's label (None when the data has none) and where a page links it (None: no link)."""
+    return {
+        iri: {"label": index.label(iri) if index.has_label(iri) else None, "href": local_href(iri, base_iri)}
+        for iri in dict.fromkeys(iris)
+    }
+
+
+@blueprint.route("/editor/labels", methods=["POST"])
+def labels() -> Response:
+    """``{"iris": [...]}`` -> ``{"labels": {iri: {"label", "href"}}}``: how the editor shows result IRIs."""
+    body = request.get_json(silent=True)
+    iris = body.get("iris") if isinstance(body, dict) else None
+    if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+        abort(400, description='send JSON {"iris": ["https://…", …]}: a list of IRIs as strings')
+    if len(iris) > MAX_LABELS:
+        abort(400, description=f"at most {MAX_LABELS} IRIs per request; send them in parts")
+    context = get_context()
+    return jsonify({"labels": labelled(iris, label_index(), context.settings.base_iri)})
