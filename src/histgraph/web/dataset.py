@@ -114,9 +114,8 @@ def ontology() -> ResponseReturnValue:
     if rep.choose(request.accept_mimetypes) not in (None, rep.HTML):
         return redirect(url_for("dataset.ontology_turtle"), 303)
     settings = get_context().settings
-    html = ontology_docs.documentation(settings.ontology_dir, settings.builds_root / "cache")
-    response = make_response(html)
-    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    page = ontology_docs.ontology_page(settings.ontology_dir, settings.builds_root / "cache")
+    response = make_response(render_template("ontology.html", page=page))
     response.headers["Link"] = '</ontology.ttl>; rel="alternate"; type="text/turtle"'
     response.vary.add("Accept")
     return response
