@@ -14,6 +14,8 @@ schema; its rules are written out here:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,10 +34,25 @@ SHAPES = Path(__file__).with_name("dcat-ap-3.0.1-subset.shacl.ttl")
 
 
 @pytest.fixture(scope="module")
-def description(settings, built) -> Graph:  # type: ignore[no-untyped-def]
+def turtle(settings, built) -> bytes:  # type: ignore[no-untyped-def]
     response = create_app(settings).test_client().get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
-    return Graph().parse(data=response.get_data(), format="turtle")
+    return response.get_data()
+
+
+@pytest.fixture(scope="module")
+def description(turtle: bytes) -> Graph:
+    return Graph().parse(data=turtle, format="turtle")
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor2-utils is not installed")
+def test_raptor_reads_the_description(turtle: bytes, tmp_path: Path) -> None:
+    """Protects harvesters with another parser: raptor reads the same triples from the Turtle."""
+    (tmp_path / "void.ttl").write_bytes(turtle)
+    out = subprocess.run(["rapper", "-q", "-i", "turtle", "-o", "ntriples", str(tmp_path / "void.ttl")],
+                         capture_output=True, check=True, timeout=120).stdout
+    theirs = {t for t in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)}
+    assert theirs and theirs == set(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
 
 
 def test_dcat_ap_shapes_conform(description: Graph) -> None:
