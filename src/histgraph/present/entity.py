@@ -41,10 +41,15 @@ WHERE {
 
 EXISTS = "ASK WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
 
+#: Pages show what the sources say: graph:derived (the closure and shortcuts the build
+#: writes for queries, build/derived.py) would repeat it in other words.
+NOT_DERIVED = 'FILTER(!STRENDS(STR(?g), "/graph/derived"))'
+
 OUTGOING = """
 SELECT ?s ?p ?o ?g WHERE {
   { GRAPH ?g { ?iri ?p ?o } }
   UNION { ?iri ?p1 ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?iri), "#"))) GRAPH ?g { ?s ?p ?o } }
+  """ + NOT_DERIVED + """
 }
 """
 
@@ -52,7 +57,8 @@ SELECT ?s ?p ?o ?g WHERE {
 INCOMING_LIMIT = 5000
 INCOMING = f"""
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT DISTINCT ?s ?p WHERE {{ ?s ?p ?iri . FILTER(?p != oa:hasBody) }} LIMIT {INCOMING_LIMIT + 1}
+SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p ?iri }} FILTER(?p != oa:hasBody) {NOT_DERIVED} }}
+LIMIT {INCOMING_LIMIT + 1}
 """
 #: Every link to an entity, for the endpoint (the page says when it lists only some).
 ALL_INCOMING = "SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s"
@@ -64,8 +70,8 @@ PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?e ?p ?modality ?begin ?end ?written ?vague ?stated ?source WHERE {
-  ?e ?p ?iri ; hg:modality ?modality .
-  FILTER(?p != hg:accordingTo)
+  GRAPH ?g { ?e ?p ?iri } ?e hg:modality ?modality .
+  FILTER(?p != hg:accordingTo && !STRENDS(STR(?g), "/graph/derived"))
   BIND(EXISTS { ?ann oa:hasBody ?e } AS ?stated)
   # Sources that are not actors (see other_sources.SOURCES_OF): an event no document
   # states is recorded elsewhere, by these.

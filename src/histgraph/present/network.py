@@ -71,8 +71,9 @@ SELECT DISTINCT ?node ?class ?label ?modality ?document ?accordingTo ?accordingT
   """
     + _values("class", _CLASSES)
     + """
-  ?node a ?class .
-  FILTER(isIRI(?node))
+  GRAPH ?typeGraph { ?node a ?class }
+  # The types the sources give: the closure in graph:derived would make every statement a "work".
+  FILTER(isIRI(?node) && !STRENDS(STR(?typeGraph), "/graph/derived"))
   OPTIONAL { ?node rdfs:label ?label }
   OPTIONAL { ?node hg:modality ?modality }
   OPTIONAL { ?node hg:accordingTo ?accordingTo .
