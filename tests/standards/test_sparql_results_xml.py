@@ -90,8 +90,8 @@ def test_a_control_character_is_refused_with_406_not_broken_xml(client: FlaskCli
     assert response.get_json()["results"]["bindings"][0]["x"]["value"] == "bell\x07"
 
 
-def test_the_writer_the_cli_uses_refuses_the_same_way() -> None:
-    """Protects `histgraph query --format xml`: the same writer raises a clear error, not bad XML."""
+def test_the_writer_refuses_the_same_way_in_process() -> None:
+    """Protects every caller of the XML writer (write_select), not only /sparql: a clear error, never bad XML."""
     import pyoxigraph as ox
 
     with pytest.raises(Unrepresentable, match=r"U\+001B"):
