@@ -154,3 +154,48 @@ def test_network_json_endpoint(cable, network):
     assert client.get("/network.json", query_string={"focus": ID + "person/zhou-enlai", "depth": 9}).status_code == 400
     page = client.get("/network", query_string={"focus": ID + "person/zhou-enlai"})
     assert page.status_code == 200 and "Content-Security-Policy" in page.headers
+
+
+def test_dealings_tie_actors_by_the_facts_they_share(network):
+    """Who dealt with whom: Molotov and Mikoyan are tied to Mao by the meeting in his quarters, and every
+    pair is two actors tied by facts of drawn kinds (never by a place or a document)."""
+    from histgraph.present.network import ACTOR_KINDS, FACT_KINDS, dealings
+
+    pairs = {(d.first, d.second): d for d in dealings(network)}
+    mao_molotov = pairs[(ID + "person/mao-zedong", ID + "person/molotov")]
+    assert ID + "event/meeting-1950-01-02" in mao_molotov.facts
+    for d in pairs.values():
+        assert d.first < d.second
+        assert network.nodes[d.first].kind in ACTOR_KINDS and network.nodes[d.second].kind in ACTOR_KINDS
+        assert all(network.nodes[f].kind in FACT_KINDS for f in d.facts)
+        assert d.facts or d.relations
+
+
+def test_actors_view_is_bounded_and_says_so():
+    """At 1,000 people the actors' view keeps the 150 in the most dealings and says how many there were;
+    "everything" keeps 400 of 3,000 things; neither draws everything."""
+    from histgraph.present.network import MAX_ACTORS, MAX_DRAWN, actors_json, bounded
+
+    network = extract_network(EmbeddedStore.from_quads(_synthetic_archive(1000, 1000, 200, 100, 7)))
+    data = actors_json(network, "https://histgraph.example.org/")
+    assert len(data["nodes"]) == MAX_ACTORS and data["total_nodes"] == 1000
+    assert "150" in data["note"] and "1000" in data["note"]
+    kept = {n["id"] for n in data["nodes"]}
+    assert all(e["source"] in kept and e["target"] in kept for e in data["edges"])
+    part, total = bounded(network, MAX_DRAWN)
+    assert (len(part.nodes), total) == (MAX_DRAWN, 3000)
+
+
+def test_network_page_focus_by_name_and_views(cable):
+    """"Focus on…" takes a name or an older spelling; a name that matches nothing says so (200); an unknown
+    view is a 400 that lists the views."""
+    settings, store = cable
+    client = create_app(settings, store=store).test_client()
+    focused = client.get("/network.json", query_string={"name": "Chou En-lai", "depth": 2}).get_json()
+    assert focused["focus"] == ID + "person/zhou-enlai"
+    page = client.get("/network", query_string={"name": "no such person at all"})
+    assert page.status_code == 200 and b"Nothing called" in page.data
+    wrong = client.get("/network", query_string={"view": "hairball"})
+    assert wrong.status_code == 400 and "actors, all" in wrong.get_json()["message"]
+    actors = client.get("/network.json", query_string={"view": "actors"}).get_json()
+    assert actors["view"] == "actors" and actors["edges"]
