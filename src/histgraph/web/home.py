@@ -17,22 +17,6 @@ from histgraph.web.context import get_context
 
 blueprint = Blueprint("home", __name__)
 
-COUNT_CLASSES = """
-PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-PREFIX hg: <https://histgraph.example.org/ontology#>
-PREFIX pplan: <http://purl.org/net/p-plan#>
-PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
-SELECT ?kind (COUNT(DISTINCT ?thing) AS ?n) WHERE {
-  VALUES (?kind ?class) {
-    ("documents" rico:Record) ("people" crm:E21_Person) ("groups" crm:E74_Group)
-    ("places" crm:E53_Place) ("reported events" crm:E7_Activity) ("plan steps" pplan:Step)
-    ("options" hg:Proposal) ("consistency flags" hg:ConsistencyNote)
-  }
-  ?thing a ?class .
-} GROUP BY ?kind
-"""
-
-
 DOCUMENTS = """
 PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -95,11 +79,10 @@ def web_link(iri: str) -> bool:
 def index() -> str:
     """The dataset described for a person, with counts per kind."""
     context = get_context()
-    counts = context.cached(
-        "home-counts",
-        lambda: {str(r["kind"]): int(r["n"]) for r in context.store.select(COUNT_CLASSES)},
-    )
+    from histgraph.web.browse import kind_counts
     from histgraph.web.dataset import dataset_summary
+
+    counts = kind_counts()  # the browse index's counts: one count per kind, shown in both places
 
     documents = context.cached("home-documents", lambda: [
         (str(r["doc"]), str(r["label"])) for r in context.store.select(DOCUMENTS)])
