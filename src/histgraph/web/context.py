@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -15,7 +16,7 @@ from flask import current_app
 from histgraph.bounded_cache import BoundedCache
 from histgraph.config import Settings
 from histgraph.endpoint.named_queries import NamedQuery, load_queries
-from histgraph.store import Store, open_store
+from histgraph.store import EmbeddedStore, Store, open_store
 
 T = TypeVar("T")
 
@@ -35,11 +36,16 @@ class HistgraphContext:
     cache: BoundedCache[str, Any] = field(default_factory=lambda: BoundedCache(PER_BUILD_ENTRIES))
     #: The data version the cache holds values of.
     cache_version: str | None = None
+    #: The folder of the data served on disk (a build, or the store `histgraph serve FILE` made),
+    #: kept because ``store`` becomes the query processes' store; None for a remote store.
+    folder: Path | None = None
 
     @classmethod
     def create(cls, settings: Settings, store: Store | None = None) -> HistgraphContext:
         queries = load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
-        return cls(settings, store if store is not None else open_store(settings), queries)
+        store = store if store is not None else open_store(settings)
+        path = store.path if isinstance(store, EmbeddedStore) else None
+        return cls(settings, store, queries, folder=path.parent if path is not None else None)
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per version of the data (a build, or a publish to a remote store).

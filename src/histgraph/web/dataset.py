@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from rdflib import Graph
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
-from histgraph.atomic_files import write_atomically
+from histgraph.atomic_files import replacing, write_atomically
 from histgraph.present import ontology_docs
 from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
@@ -72,9 +72,26 @@ def _write_once(path: Path, make: Callable[[], bytes]) -> Path:
     return path
 
 
+def _quads(folder: Path) -> list[ox.Quad]:
+    """Every quad served: the build's dump, or the store itself when it is not a build (served files)."""
+    if (folder / STATE).is_file():
+        return read_quads(folder)
+    return list(ox.Store.read_only(str(folder / "store")))
+
+
+def _served_dump(folder: Path, name: str, target: Path) -> None:
+    """``dataset.trig``/``dataset.nq`` of what is served, as one file at ``target``."""
+    fmt = ox.RdfFormat.TRIG if name.endswith(".trig") else ox.RdfFormat.N_QUADS
+    if (folder / STATE).is_file():
+        write_dump(folder, name.rsplit(".", 1)[1], target)
+    else:  # `histgraph serve FILE`: no build, the store made from FILE is the dataset
+        with replacing(target) as handle:
+            ox.Store.read_only(str(folder / "store")).dump(handle, format=fmt)
+
+
 def _merged(folder: Path, fmt: ox.RdfFormat) -> bytes:
-    """All graphs of the build merged into one graph, plus the VoID description."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in read_quads(folder)}
+    """All graphs served merged into one graph, plus the VoID description."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in _quads(folder)}
     described = _void().serialize(format="nt", encoding="utf-8")
     triples.update(ox.parse(described, format=ox.RdfFormat.N_TRIPLES))
     ordered = sorted(triples, key=str)
@@ -100,7 +117,7 @@ def dump(name: str) -> Response:
         # The build keeps one file per part; the first download joins them, once per build.
         path = cache_folder() / name
         if not path.is_file():
-            write_dump(folder, name.rsplit(".", 1)[1], path)
+            _served_dump(folder, name, path)
     else:
         fmt = ox.RdfFormat.TURTLE if name.endswith(".ttl") else ox.RdfFormat.JSON_LD
         path = _write_once(cache_folder() / name, lambda: _merged(folder, fmt))

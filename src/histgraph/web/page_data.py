@@ -21,8 +21,14 @@ def base_iri() -> str:
 
 
 def build_folder() -> Path | None:
-    """The folder of the build being served (None with a remote store)."""
+    """The folder of the store being served: a build, or the files of `histgraph serve FILE` (None if remote).
+
+    The store's own folder when it has one: ``histgraph serve FILE`` serves a
+    store made from FILE, and its dumps must be of FILE, not of the project's build.
+    """
     context = get_context()
+    if context.folder is not None:
+        return context.folder
     link = context.settings.builds_root / "current"
     return link.resolve() if context.settings.backend != "remote" and link.exists() else None
 
