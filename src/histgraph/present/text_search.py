@@ -16,6 +16,7 @@ may be the start of a word ("Moscow" finds "Moscow", "Mosc" too, as one types).
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -130,14 +131,16 @@ class TextIndex:
         if not wanted:
             return []
         *whole, last = wanted
+        starts: Iterable[tuple[int, int]]
         if whole:
             # Start from the rarest whole word: the work is its occurrences, not the commonest's.
             k = min(range(len(whole)), key=lambda i: len(self.postings.get(whole[i], ())))
             starts = [(n, p - k) for n, p in self.postings.get(whole[k], ()) if p >= k]
             lasts = {last} | set(self._completions(last))
         else:
-            starts = [p for word in self._completions(last) for p in self.postings[word]]
-            starts.sort()
+            # One word, perhaps unfinished: every occurrence of a completion matches, so merge the
+            # (sorted) occurrence lists lazily and stop at ``limit``, without sorting them all.
+            starts = heapq.merge(*(self.postings[word] for word in self._completions(last)))
             lasts = set()
         found = []
         for number, position in starts:
