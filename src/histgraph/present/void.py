@@ -143,7 +143,9 @@ def void_graph(counts: DatasetCounts, base_iri: str, title: str, modified: str |
     g.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.servesDataset, ds))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    protocol = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+    g.add((service, DCTERMS.conformsTo, protocol))
+    g.add((protocol, RDF.type, DCTERMS.Standard))
     g.add((service, DCTERMS.license, LICENCE))
     # The data reached through the service, as DCAT 3 §5.6 (data services) shows it: a
     # distribution whose accessService is the endpoint.
