@@ -106,8 +106,9 @@ def wrk_paths(url: str, paths_file: Path, seconds: float, connections: int, *, c
     statuses and socket errors; with ``close``, read errors are only counted apart).
     """
     mode = ("close" if close else "keep-alive") + ("+vary" if vary else "")
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", timeout,
-               "-s", str(PATHS_SCRIPT), url, "--", str(paths_file), mode]
+    threads = min(2, connections)  # wrk needs a connection per thread
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", timeout,
+               "-s", str(PATHS_SCRIPT), url, "--", str(paths_file), mode, str(threads)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     latency = re.search(r"LATENCY p50=([\d.]+)ms p90=([\d.]+)ms p99=([\d.]+)ms max=([\d.]+)ms", output)
     total = re.search(r"TOTAL requests=(\d+) errors_connect=(\d+) errors_read=(\d+) errors_write=(\d+) "
