@@ -15,6 +15,8 @@ last row.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -31,7 +33,7 @@ from histgraph.endpoint.named_queries import (
     page_text,
 )
 from histgraph.errors import QueryError, quoted
-from histgraph.store import bind_values
+from histgraph.store import UNVERSIONED, bind_values
 from histgraph.web.context import get_context
 from histgraph.web.negotiation import wants_html
 from histgraph.web.sparql import answer, check
@@ -128,9 +130,20 @@ def run(name: str) -> Response:
 
 
 def _total(bound: str) -> int:
-    """How many rows the whole query has: counted by the store pages read through (same time limit)."""
-    counted = get_context().store.select(count_text(bound))
-    return int(str(counted.rows[0]["total"])) if counted.rows else 0
+    """How many rows the whole query has: counted by the store pages read through (same time limit).
+
+    Kept per version of the data, so that following "next" counts once; a remote store
+    nobody marked may change unseen, so its totals are counted every time.
+    """
+    context, text = get_context(), count_text(bound)
+
+    def count() -> int:
+        counted = context.store.select(text)
+        return int(str(counted.rows[0]["total"])) if counted.rows else 0
+
+    if context.store.version == UNVERSIONED:
+        return count()
+    return context.cached("named-query-total:" + hashlib.sha256(text.encode("utf-8")).hexdigest(), count)
 
 
 def _add_paging_headers(response: Response, name: str, page: Page, total: int) -> None:
