@@ -1,25 +1,26 @@
 """Find words in the documents' texts: passages with a little context, linked to where they stand.
 
-One query reads every text of every document; :class:`TextIndex` splits each
-into words once per build and keeps, for every folded word, where it occurs.
-A search looks up the query's rarest word and checks the words around it, so
-its work grows with the occurrences of that word and the length of the query,
-never with the size of the archive's text; the last word of the query
-may be the start of a word ("Moscow" finds "Moscow", "Mosc" too, as one types).
+One query reads every text of every document; :class:`TextIndex` keeps them
+once per build, each also folded (lower case, accents dropped, any space a
+plain space) character for character, so that an offset in the folded text is
+the same offset in the text itself. A search looks for the folded query with
+``str.find``, which is linear in the text it scans, and keeps the places where
+the query starts a word; it stops at ``limit`` passages or after
+:data:`MAX_EXAMINED` places, so a query found inside countless words cannot
+run on. The last word of a query may be unfinished ("ordnance fac").
 
 >>> index = TextIndex.from_texts([("t", "d", "en", "Comrade Molotov said promptly that option (a) was good.")])
 >>> [(p.start, p.end, p.exact) for p in index.search("molotov SAID")]
 [(8, 20, 'Molotov said')]
+>>> index.search("lotov")  # inside a word, not at its start
+[]
 >>> index.search("nothing here")
 []
 """
 
 from __future__ import annotations
 
-import heapq
-import re
-from bisect import bisect_left
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,26 +42,34 @@ SELECT ?text ?document ?language ?content WHERE {
 """
 """Every text of every document under ``<base>id/document/``, with its language."""
 
-#: A word: letters and digits of any script (Chinese characters count one each,
-#: so a query in Chinese finds its characters in sequence).
-WORD = re.compile(r"[^\W_]+")
 #: Characters of context shown on each side of a match.
 CONTEXT = 80
-#: Words of a query that count; a longer query is cut here (the search stays bounded).
-MAX_QUERY_WORDS = 12
+#: Places where the query occurs that a search looks at before it stops (most are the passages
+#: it returns; the rest are occurrences inside a word, which are skipped).
+MAX_EXAMINED = 20_000
+#: Separates texts in the folded whole, so that no match runs from one text into the next.
+SEPARATOR = "\x00"
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """``(folded word, start, end)`` of every word of ``text``, offsets in ``text`` itself."""
-    out: list[tuple[str, int, int]] = []
-    for match in WORD.finditer(text):
-        token = match.group()
-        # A Chinese run is one \w+ run: split it so that each character is a word.
-        if any(ord(ch) > 0x2E7F for ch in token):
-            out.extend((fold(ch), match.start() + i, match.start() + i + 1) for i, ch in enumerate(token))
-        else:
-            out.append((fold(token), match.start(), match.end()))
-    return out
+def _fold_char(ch: str) -> str:
+    """``ch`` folded to one character: lower case without accents, any space a plain space."""
+    if ch.isspace():
+        return " "
+    folded = fold(ch)
+    if len(folded) == 1:
+        return folded
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
+
+
+def fold_in_place(text: str) -> str:
+    """``text`` folded character for character (the same length: offsets carry over), in linear time."""
+    return text.translate({ord(ch): _fold_char(ch) for ch in set(text)})
+
+
+def _is_word(ch: str) -> bool:
+    # Letters and digits make words; a Chinese character is a word of its own.
+    return ch.isalnum() and ord(ch) < 0x2E80
 
 
 @dataclass(frozen=True)
@@ -77,82 +86,66 @@ class Passage:
     after: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Text:
     iri: str
     document: str
     language: str | None
     content: str
-    words: list[tuple[str, int, int]]
 
 
 @dataclass
 class TextIndex:
-    """Every word of every text, by folded word: ``word -> [(text number, word number)]``."""
+    """Every text, and all of them folded into one string with where each begins."""
 
     texts: list[_Text] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    #: Distinct folded words, sorted, for a last word given only in part.
-    vocabulary: list[str] = field(default_factory=list)
+    folded: str = ""
+    starts: list[int] = field(default_factory=list)
 
     @classmethod
     def from_texts(cls, texts: Iterable[tuple[str, str, str | None, str]]) -> TextIndex:
         """An index of ``(text IRI, document IRI, language, content)`` tuples."""
         index = cls()
-        for number, (iri, document, language, content) in enumerate(sorted(texts, key=lambda t: (t[1], t[0]))):
-            words = _words(content)
-            index.texts.append(_Text(iri, document, language, content, words))
-            for position, (word, _start, _end) in enumerate(words):
-                index.postings[word].append((number, position))
-        index.vocabulary = sorted(index.postings)
+        parts, at = [], 0
+        for iri, document, language, content in sorted(texts, key=lambda t: (t[1], t[0])):
+            content = content.replace(SEPARATOR, " ")
+            index.texts.append(_Text(iri, document, language, content))
+            index.starts.append(at)
+            parts.append(content)
+            at += len(content) + 1
+        index.folded = fold_in_place(SEPARATOR.join(parts))
         return index
 
     @classmethod
     def load(cls, store: SelectStore, base_iri: str) -> TextIndex:
-        """Read every document's texts (one query) and index their words."""
+        """Read every document's texts (one query)."""
         rows = store.select(ALL_TEXTS, {"prefix": Literal(base_iri + "id/document/")})
         return cls.from_texts(
             (str(r["text"]), str(r["document"]), str(r["language"]) if "language" in r else None, str(r["content"]))
             for r in rows
         )
 
-    def _completions(self, prefix: str, limit: int = 50) -> list[str]:
-        """Up to ``limit`` words of the texts starting with ``prefix`` (a binary search, then a walk)."""
-        found: list[str] = []
-        at = bisect_left(self.vocabulary, prefix)
-        while at < len(self.vocabulary) and self.vocabulary[at].startswith(prefix) and len(found) < limit:
-            found.append(self.vocabulary[at])
-            at += 1
-        return found
-
     def search(self, query: str, limit: int = 20) -> list[Passage]:
-        """Up to ``limit`` passages where the words of ``query`` stand in sequence, in document order."""
-        wanted = [w for w, _s, _e in _words(query)][:MAX_QUERY_WORDS]
-        if not wanted:
+        """Up to ``limit`` passages where ``query`` starts a word, in document order."""
+        wanted = " ".join(fold_in_place(query).replace(SEPARATOR, " ").split())
+        if not any(ch.isalnum() for ch in wanted):
             return []
-        *whole, last = wanted
-        starts: Iterable[tuple[int, int]]
-        if whole:
-            # Start from the rarest whole word: the work is its occurrences, not the commonest's.
-            k = min(range(len(whole)), key=lambda i: len(self.postings.get(whole[i], ())))
-            starts = [(n, p - k) for n, p in self.postings.get(whole[k], ()) if p >= k]
-            lasts = {last} | set(self._completions(last))
-        else:
-            # One word, perhaps unfinished: every occurrence of a completion matches, so merge the
-            # (sorted) occurrence lists lazily and stop at ``limit``, without sorting them all.
-            starts = heapq.merge(*(self.postings[word] for word in self._completions(last)))
-            lasts = set()
-        found = []
-        for number, position in starts:
-            words = self.texts[number].words
-            if position + len(wanted) > len(words):
-                continue
-            if all(words[position + k][0] == whole[k] for k in range(len(whole))) and (
-                not whole or words[position + len(whole)][0] in lasts
-            ):
-                found.append(self._passage(number, words[position][1], words[position + len(wanted) - 1][2]))
-                if len(found) == limit:
-                    break
+        found: list[Passage] = []
+        at, examined = 0, 0
+        while len(found) < limit and examined < MAX_EXAMINED:
+            hit = self.folded.find(wanted, at)
+            if hit < 0:
+                break
+            examined += 1
+            at = hit + 1
+            if hit > 0 and _is_word(wanted[0]) and _is_word(self.folded[hit - 1]):
+                continue  # inside a word
+            end = hit + len(wanted)
+            # An unfinished last word shows whole ("ordnance fac" -> "ordnance factory").
+            while _is_word(wanted[-1]) and end < len(self.folded) and _is_word(self.folded[end]):
+                end += 1
+            number = bisect_right(self.starts, hit) - 1
+            found.append(self._passage(number, hit - self.starts[number], end - self.starts[number]))
         return found
 
     def _passage(self, number: int, start: int, end: int) -> Passage:
@@ -169,4 +162,4 @@ class TextIndex:
                        " ".join(before.split("\n")), content[start:end], " ".join(after.split("\n")))
 
 
-__all__ = ["ALL_TEXTS", "Passage", "TextIndex"]
+__all__ = ["ALL_TEXTS", "Passage", "TextIndex", "fold_in_place"]
