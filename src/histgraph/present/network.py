@@ -382,16 +382,22 @@ def _pair_modality(network: Network, facts: Iterable[str]) -> str | None:
 def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dict[str, Any]:
     """The actors' view as JSON for the viewer: actors as nodes, one edge per pair labelled by what ties them.
 
-    At most ``limit`` actors, those in the most dealings first; ``total_nodes`` and
+    At most ``limit`` actors, those of the strongest ties first; ``total_nodes`` and
     ``note`` say what was left out.
     """
     pairs = dealings(network)
-    weight: dict[str, int] = defaultdict(int)
-    for d in pairs:
-        weight[d.first] += len(d.facts) + len(d.relations)
-        weight[d.second] += len(d.facts) + len(d.relations)
-    actors = [iri for iri, n in network.nodes.items() if n.kind in ACTOR_KINDS and weight[iri]]
-    kept = set(sorted(actors, key=lambda iri: (-weight[iri], network.nodes[iri].label))[:limit])
+    actors = {d.first for d in pairs} | {d.second for d in pairs}
+    # The strongest ties first: both actors of the pair with the most in common, then the next
+    # pair, until ``limit`` actors (keeping actors by their own weight would keep hubs whose
+    # partners were left out, and draw them without lines).
+    kept: set[str] = set()
+    for d in sorted(pairs, key=lambda d: (-(len(d.facts) + len(d.relations)), d.first, d.second)):
+        new = {d.first, d.second} - kept
+        if len(kept) + len(new) > limit:
+            continue
+        kept |= new
+        if len(kept) == limit:
+            break
     shown = Network({iri: network.nodes[iri] for iri in sorted(kept)}, (), network.source_labels)
     data = shown.to_json(base_iri)
     data["view"] = "actors"
@@ -411,22 +417,40 @@ def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dic
         })
     data["total_nodes"] = len(actors)
     if len(actors) > len(kept):
-        data["note"] = f"showing the {len(kept)} actors in the most dealings, of {len(actors)}"
+        data["note"] = f"showing the {len(kept)} actors with the strongest ties, of {len(actors)}"
     return data
 
 
 def bounded(network: Network, limit: int = MAX_DRAWN, keep: str | None = None) -> tuple[Network, int]:
-    """``network`` cut to at most ``limit`` nodes, the best-connected first (and ``keep``, a focus, always),
-    with the number of nodes it had."""
+    """``network`` cut to at most ``limit`` nodes that hang together, grown from ``keep`` (a focus) or the
+    best-connected node, with the number of nodes it had."""
     total = len(network.nodes)
     if total <= limit:
         return network, total
     degree: dict[str, int] = defaultdict(int)
+    adjacent: dict[str, set[str]] = defaultdict(set)
     for edge in network.edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    ranked = sorted(network.nodes, key=lambda iri: (iri != keep, -degree[iri], iri))[:limit]
-    chosen = set(ranked)
+        adjacent[edge.source].add(edge.target)
+        adjacent[edge.target].add(edge.source)
+    # Grow from the focus (or the best-connected node) outwards, best-connected neighbours first,
+    # so that what is drawn hangs together; then from the next best-connected node left.
+    chosen: set[str] = set()
+    seeds = sorted(network.nodes, key=lambda iri: (iri != keep, -degree[iri], iri))
+    for seed in seeds:
+        if len(chosen) == limit:
+            break
+        if seed in chosen:
+            continue
+        chosen.add(seed)
+        frontier = deque([seed])
+        while frontier and len(chosen) < limit:
+            for other in sorted(adjacent[frontier.popleft()] - chosen, key=lambda iri: (-degree[iri], iri)):
+                if len(chosen) == limit:
+                    break
+                chosen.add(other)
+                frontier.append(other)
     nodes = {iri: n for iri, n in network.nodes.items() if iri in chosen}
     edges = tuple(e for e in network.edges if e.source in chosen and e.target in chosen)
     return Network(nodes, edges, network.source_labels), total

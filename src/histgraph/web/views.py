@@ -105,7 +105,7 @@ def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
     data["view"] = "all"
     data["total_nodes"] = total
     if total > len(part.nodes):
-        data["note"] = f"showing the {len(part.nodes)} best-connected of {total} things"
+        data["note"] = f"showing {len(part.nodes)} of {total} things, grown from the best-connected"
     return data
 
 
