@@ -406,6 +406,16 @@ class SCHEMA(DefinedNamespace):
     volumeNumber: URIRef
 
 
+class ORG(DefinedNamespace):
+    """W3C Organization Ontology terms: a body that is a unit within another, not a member of it."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/org#")
+
+    hasSubOrganization: URIRef
+    subOrganizationOf: URIRef
+
+
 class SD(DefinedNamespace):
     """SPARQL 1.1 Service Description terms the endpoint's description uses."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from histgraph.vocab import CRM, DCTERMS, HG, OA, PPLAN, PROV, RDF, RDFS, RICO, SCHEMA, SKOS, TIME
+from histgraph.vocab import CRM, DCTERMS, HG, OA, ORG, PPLAN, PROV, RDF, RDFS, RICO, SCHEMA, SKOS, TIME
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ _TABLE: dict[URIRef, Phrase] = {
     CRM.P94_has_created: Phrase("created"),
     CRM.P107_has_current_or_former_member: Phrase("has member"),
     CRM.P107i_is_current_or_former_member_of: Phrase("member of", "members"),
+    ORG.hasSubOrganization: Phrase("has as an organ"),
+    ORG.subOrganizationOf: Phrase("an organ of", "organs"),
     CRM.P165_incorporates: Phrase("incorporates", "incorporated in"),
     CRM.P165i_is_incorporated_in: Phrase("incorporated in", "incorporates"),
     CRM.P190_has_symbolic_content: Phrase("content", "content of"),
