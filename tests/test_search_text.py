@@ -137,3 +137,38 @@ def test_chinese_text_is_searched_character_by_character() -> None:
     index = TextIndex.from_texts([("t", "d", "zh", "周恩来同志及贸易部长")])
     (passage,) = index.search("周恩来")
     assert (passage.start, passage.end, passage.exact) == (0, 3, "周恩来")
+
+
+class _Marked(HTMLParser):
+    """The document page's anchors (ids ``t<offset>``) and the words inside its ``hl`` marks."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+        self.marked = ""
+        self._depth = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        attrs = dict(attrs)
+        if (attrs.get("id") or "").startswith("t"):
+            self.anchors.add(attrs["id"])
+        if self._depth or "hl" in (attrs.get("class") or "").split():
+            self._depth += 1
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._depth:
+            self.marked += data
+
+
+def test_a_search_result_link_marks_exactly_its_words(client) -> None:  # type: ignore[no-untyped-def]
+    """Issue #14 item 7: following a passage found by search, the document shows those words marked and
+    has the anchor the link scrolls to, though no fact or mention begins or ends there."""
+    (passage,) = client.get("/api/search", query_string={"q": "ordnance factory"}).get_json()["passages"]
+    page = _Marked(client.get(passage["href"], headers=HTML).get_data(as_text=True))
+    assert f"t{passage['start']}" in page.anchors
+    assert page.marked == "ordnance factory"

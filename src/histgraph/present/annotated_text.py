@@ -167,8 +167,14 @@ class AnnotatedText:
         return [FactGroup(k, BROWSE_HEADINGS.get(k, "Other statements"), tuple(by_kind[k])) for k in kinds]
 
 
-def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: str) -> AnnotatedText:
-    """The text of ``document`` with every mention and fact span, ready for a template."""
+def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: str,
+                   highlight: tuple[int, int] | None = None) -> AnnotatedText:
+    """The text of ``document`` with every mention and fact span, ready for a template.
+
+    ``highlight`` (start, end), a passage a link points at (a search result, say),
+    gets its own cuts and an anchor at its start, so exactly its words can be marked
+    and scrolled to, whatever facts or mentions begin there.
+    """
     rows = store.select(DOCUMENT_TEXT, {"doc": URIRef(document)})
     if not rows:
         return AnnotatedText(None, [], [])
@@ -192,6 +198,10 @@ def annotated_text(store: Store, document: str, labels: LabelIndex, base_iri: st
                   | {f.start for f in facts} | {f.end for f in facts}
                   | {p.start for p in paragraphs} | {p.end for p in paragraphs})
     starts = {f.start for f in facts} | {m[0] for m in mentions}
+    if highlight is not None:
+        marked = [min(max(0, offset), len(text)) for offset in highlight]
+        cuts = sorted(set(cuts) | set(marked))
+        starts.add(marked[0])
     for fact in facts:
         block = places.block_at(fact.start)
         if block is not None:

@@ -181,8 +181,11 @@ def _page(iri: str, kind: str, path: str, options: PageOptions) -> str:
         documents = [iri]
     extra: dict[str, object] = {}
     if kind == "document":
-        extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
-            context.store, iri, index, base))
+        if options.highlight:  # cut at the passage linked to: rendered for this request only
+            extra["text"] = annotated_text(context.store, iri, index, base, options.highlight)
+        else:
+            extra["text"] = context.cached(f"annotated:{iri}", lambda: annotated_text(
+                context.store, iri, index, base))
         extra["highlight"] = options.highlight
         extra["shown"] = list(options.shown)
         extra["filters"] = FILTERS
