@@ -55,6 +55,7 @@ def test_labels_name_result_iris_and_say_where_they_link(client: FlaskClient) ->
     assert answer["http://example.org/nothing-labels-this"]["label"] is None
     labelled = [iri for iri in iris if answer[iri]["label"]]
     assert labelled and all(answer[i]["href"] == i for i in labelled)  # web IRIs of another site link out
+    assert client.get("/editor/labels", query_string={"iri": iris}).json["labels"] == answer  # GET for a few
 
 
 @pytest.mark.parametrize("body", [None, {"iris": "x"}, {"iris": [1, 2]}, {"iris": ["x"] * 5001}, ["x"]])

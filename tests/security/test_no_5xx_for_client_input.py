@@ -75,6 +75,7 @@ PATH_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
 #: The query parameters each endpoint reads (``()``: none); every request may carry junk ones too.
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "static": (), "home.index": (), "assets.vendor": (), "editor.index": (), "editor.config": (),
+    "editor.labels": ("iri",),  # and a JSON body {"iris": [...]} by POST
     "sparql.endpoint": ("query", "update", "default-graph-uri", "named-graph-uri", "format"),
     "queries_api.index": (), "queries_api.openapi": (),
     "queries_api.run": ("format",),  # and each query's parameters, from the OpenAPI description

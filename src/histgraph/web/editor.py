@@ -85,13 +85,20 @@ def labelled(iris: list[str], index: LabelIndex, base_iri: str) -> dict[str, dic
     }
 
 
-@blueprint.route("/editor/labels", methods=["POST"])
+@blueprint.route("/editor/labels", methods=["GET", "POST"])
 def labels() -> Response:
-    """``{"iris": [...]}`` -> ``{"labels": {iri: {"label", "href"}}}``: how the editor shows result IRIs."""
-    body = request.get_json(silent=True)
-    iris = body.get("iris") if isinstance(body, dict) else None
+    """IRIs -> ``{"labels": {iri: {"label", "href"}}}``: how the editor shows result IRIs.
+
+    POST a JSON body ``{"iris": [...]}`` (the editor does: an answer has many), or
+    GET ``?iri=…&iri=…`` for a few.
+    """
+    if request.method != "POST":  # GET, and HEAD as GET
+        iris: object = request.args.getlist("iri")
+    else:
+        body = request.get_json(silent=True)
+        iris = body.get("iris") if isinstance(body, dict) else None
     if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
-        abort(400, description='send JSON {"iris": ["https://…", …]}: a list of IRIs as strings')
+        abort(400, description='send JSON {"iris": ["https://…", …]}: a list of IRIs as strings (or GET ?iri=…&iri=…)')
     if len(iris) > MAX_LABELS:
         abort(400, description=f"at most {MAX_LABELS} IRIs per request; send them in parts")
     context = get_context()
