@@ -44,6 +44,7 @@ SCRIPTS: dict[str, list[str]] = {
     "runaway_lanes.py": ["--quick"],
     "scale_run.py": ["--quick", "--work", "{work}/scale"],
     "cache_growth.py": ["--quick"],
+    "page_weight.py": ["--quick"],
     "suggest_quality.py": ["--data", str(HERE.parent / "data")],  # the cable only: quick as it is
 }
 #: Arguments of a full run (empty: the script's defaults).

@@ -100,6 +100,8 @@ def test_build_and_validation_benchmarks_hit_their_caches(quick_run) -> None:
     # Every row ran wrk and got no error status (req/s may be 0 on a loaded machine: a first render can outlast 1 s).
     assert len(scale["http"]) == 9 and all("error" not in row for row in scale["http"]), scale["http"]
     assert quick_run["generate_archive.py"]["summary"]["documents"] == 5
+    weighed = {page["page"]: page for page in quick_run["page_weight.py"]["summary"]["pages"]}
+    assert set(weighed) == {"home", "cable"} and all(page["wire"] > 0 for page in weighed.values())
     growth = quick_run["cache_growth.py"]["summary"]["rows"]
     assert len(growth) == 3 and all(row["incremental"] for row in growth)
     # From the second edit on, each build prunes what the one before the previous build used.
