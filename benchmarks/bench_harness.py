@@ -9,8 +9,8 @@ it up (the virtualenv with histgraph and the ``oxigraph`` server, Debian's
 * with ``--json`` prints one line of JSON, its summary, as the last line of its
   output (:func:`emit`), which ``benchmarks/run_all.py`` and the tests read;
 * stops with a one-line message and exit status 2, never a traceback, when a
-  server does not start, a port is taken, a tool fails or the run is
-  interrupted (:func:`main_guard`).
+  server does not start, a port is taken, a tool fails, a build is refused
+  or the run is interrupted (:func:`main_guard`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from histgraph.errors import HistgraphError
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The virtualenv's bin folder: the interpreter running the script is the project's.
@@ -72,6 +74,9 @@ def main_guard(main: Callable[[], object]) -> None:
         main()
     except BenchmarkStopped as exc:
         _stop(script, str(exc))
+    except HistgraphError as exc:  # a build or a setting refused: histgraph's own message says what to do
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        _stop(script, " / ".join(lines[:3]) or type(exc).__name__)
     except KeyboardInterrupt:
         _stop(script, "interrupted", 130)
     except subprocess.CalledProcessError as exc:
