@@ -83,8 +83,10 @@ def derive(store: ox.Store, base_iri: str) -> list[ox.Quad]:
     #: The derived shortcuts of each node, for a plan to collect its steps' without scanning ``new``.
     shortcuts: dict[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode], set[Term]] = defaultdict(set)
 
+    asserted = _Asserted(store)
+
     def add(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj: Term) -> None:
-        if (subject, predicate, obj) not in new and not _asserted(store, subject, predicate, obj):
+        if (subject, predicate, obj) not in new and not asserted.has(subject, predicate, obj):
             new.add((subject, predicate, obj))
             if predicate in _SHORTCUTS:
                 shortcuts[(subject, predicate)].add(obj)
@@ -100,8 +102,8 @@ def derive(store: ox.Store, base_iri: str) -> list[ox.Quad]:
     for step_quad in list(store.quads_for_pattern(None, _STEP_OF, None, None)):
         step, plan = _resource(step_quad.subject), _resource(step_quad.object)
         for shortcut in _SHORTCUTS:
-            asserted = {_term(q.object) for q in store.quads_for_pattern(step, shortcut, None, None)}
-            for value in sorted(asserted | shortcuts.get((step, shortcut), set()), key=str):
+            stated = {_term(q.object) for q in store.quads_for_pattern(step, shortcut, None, None)}
+            for value in sorted(stated | shortcuts.get((step, shortcut), set()), key=str):
                 add(plan, shortcut, value)
     for subject, begin, end in _dated(store):
         for predicate, obj in _date_shortcuts(begin, end):
@@ -131,8 +133,27 @@ def count_derived(summary: dict[str, Any], derived: tuple[bytes, bytes], before:
     summary["derived_triples"] = count
 
 
-def _asserted(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj: Term) -> bool:
-    return next(iter(store.quads_for_pattern(subject, predicate, obj, None)), None) is not None
+class _Asserted:
+    """Whether a triple is asserted, from one scan per property (per class for types), not one lookup per triple.
+
+    An archive derives hundreds of thousands of triples; looking each up in the store
+    took most of the time, and most implied properties (the shortcuts) have no asserted
+    triple at all.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.known: dict[tuple[ox.NamedNode, Term | None], set[tuple[object, object]]] = {}
+
+    def has(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj: Term) -> bool:
+        typed = predicate == _TYPE
+        key = (predicate, obj if typed else None)
+        found = self.known.get(key)
+        if found is None:
+            quads = self.store.quads_for_pattern(None, predicate, obj if typed else None, None)
+            found = {(q.subject, None if typed else q.object) for q in quads}
+            self.known[key] = found
+        return (subject, None if typed else obj) in found
 
 
 def _resource(term: object) -> ox.NamedNode | ox.BlankNode:
