@@ -15,7 +15,21 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from histgraph.vocab import CRM, DCTERMS, HG, OA, ORG, PPLAN, PROV, RDF, RDFS, RICO, SCHEMA, SKOS, TIME
+from histgraph.vocab import (
+    CRM,
+    DCTERMS,
+    HG,
+    OA,
+    ORG,
+    PPLAN,
+    PROV,
+    RDF,
+    RDFS,
+    RICO,
+    SCHEMA,
+    SKOS,
+    TIME,
+)
 
 
 @dataclass(frozen=True)
