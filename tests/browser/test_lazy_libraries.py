@@ -54,3 +54,23 @@ def test_the_timeline_library_is_never_fetched_on_a_phone(browser, site: str) ->
     wide = fetched(browser, f"{site}/timeline", 1366, 900, scroll=False)
     assert not any("vis-timeline" in p for p in phone), phone
     assert "assets/vendor/vis-timeline-graph2d.min.js" in wide
+
+
+def test_an_entity_page_draws_its_neighbourhood_only_when_it_comes_into_view(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+    """Protects entity pages' weight: Cytoscape is fetched only once the neighbourhood is scrolled to,
+    and the picture is then drawn (its nodes are on the page's Cytoscape instance)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 400})
+    page = context.new_page()
+    paths: list[str] = []
+    page.on("request", lambda r: paths.append(r.url.split("/", 3)[-1]))
+    page.goto(f"{site}/id/person/molotov")
+    page.wait_for_load_state("networkidle")
+    before = list(paths)
+    page.locator(".neighbourhood .hg-network").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.neighbourhood .hg-network').hgCy !== undefined",
+                           timeout=20000)
+    drawn = page.evaluate("() => document.querySelector('.neighbourhood .hg-network').hgCy.nodes().length")
+    context.close()
+    assert not any("cytoscape" in p for p in before), before
+    assert "assets/vendor/cytoscape.min.js" in paths
+    assert drawn > 1

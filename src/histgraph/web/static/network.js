@@ -293,7 +293,14 @@
 
   function start() {
     wireTables();
-    document.querySelectorAll(".hg-network[data-src]").forEach(init);
+    document.querySelectorAll(".hg-network[data-src]").forEach(function (el) {
+      // A picture that names its library (data-libraries) waits until it comes into view.
+      if (el.hasAttribute("data-libraries") && window.histgraphLibraries) {
+        window.histgraphLibraries.whenVisible(el, init);
+      } else {
+        init(el);
+      }
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
