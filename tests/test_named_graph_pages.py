@@ -143,11 +143,12 @@ def test_unknown_graphs_are_404(client, path) -> None:  # type: ignore[no-untype
 
 
 def test_graph_names_agree_with_the_build() -> None:
-    """The pages name shared graphs as the build does (they are spelt twice: the web may not import the build)."""
+    """The pages name shared graphs as the build fills them: one set of names, in store.layout, used by both."""
     from histgraph.build import load
     from histgraph.present import named_graphs
+    from histgraph.store import layout
 
     assert (named_graphs.ONTOLOGY_GRAPH, named_graphs.AUTHORITIES_GRAPH, named_graphs.PROVENANCE_GRAPH) == (
-        load.ONTOLOGY_GRAPH, load.AUTHORITIES_GRAPH, load.PROVENANCE_GRAPH)
+        layout.ONTOLOGY_GRAPH, layout.AUTHORITIES_GRAPH, layout.PROVENANCE_GRAPH)
     assert str(load.shared_graph(Path("data/authorities/people.ttl"), None)).endswith(
         "/graph/" + named_graphs.AUTHORITIES_GRAPH + ">")

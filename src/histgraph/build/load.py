@@ -28,6 +28,7 @@ from histgraph.build.input_files import (
 from histgraph.build.wikidata_identifiers import check_wikidata_terms
 from histgraph.config import DEFAULT_BASE_IRI
 from histgraph.errors import InputError
+from histgraph.store.layout import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from histgraph.store.rdf_guard import PROLOG_BYTES, TOO_LONG, check_literal, check_rdf_xml_prolog
 from histgraph.vocab import RDF
 
@@ -43,10 +44,6 @@ def graph_iri(name: str, base_iri: str = DEFAULT_BASE_IRI) -> ox.NamedNode:
     return ox.NamedNode(f"{base_iri}graph/{name}")
 
 
-#: The graphs shared files go into (see :func:`shared_graph`).
-ONTOLOGY_GRAPH = "ontology"
-AUTHORITIES_GRAPH = "authorities"
-PROVENANCE_GRAPH = "provenance"
 
 #: The shared folders of ``data/``, in the order a build reads them (after the ontology).
 SHARED_FOLDERS = ("authorities", "links", "enrichment", "record")

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from histgraph.present.kinds import kind_of
 from histgraph.present.labels import LabelIndex
 from histgraph.store import Store
+from histgraph.store.layout import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from histgraph.vocab import DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
 GRAPH_COUNTS = """
@@ -43,12 +44,6 @@ PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
 ASK { ?document a rico:Record }
 """
 
-#: The shared graphs' names, as :mod:`histgraph.build.load` names them. Spelt here because the
-#: web layer may not import the build (an import contract); tests/test_named_graph_pages.py
-#: checks that the two agree.
-ONTOLOGY_GRAPH = "ontology"
-AUTHORITIES_GRAPH = "authorities"
-PROVENANCE_GRAPH = "provenance"
 
 #: Subjects listed per page of a graph.
 PAGE_SIZE = 50

@@ -25,6 +25,13 @@ from histgraph.config import Settings
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
+#: The named graphs shared files go into, by name (``<base>graph/<name>``): the build
+#: fills them (the rule is :func:`histgraph.build.load.shared_graph`), and validation
+#: and the pages read them; named here, below all three, so each uses the same names.
+ONTOLOGY_GRAPH = "ontology"
+AUTHORITIES_GRAPH = "authorities"
+PROVENANCE_GRAPH = "provenance"
+
 DUMP_DIR = "dump"
 TRIG_HEADER = "_prefixes.trig"
 #: The dump files of the derived graph (``_derived.nq``, ``_derived.trig``), after the parts'.

@@ -18,6 +18,8 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from histgraph.store.layout import AUTHORITIES_GRAPH, ONTOLOGY_GRAPH
+
 _RDF_TYPE = str(RDF.type)
 #: Bump when the way units are made or results are stored changes, to void caches.
 _CACHE_VERSION = "1"
@@ -116,7 +118,7 @@ class StoreUnitIndex:
                  about: dict[str, list[Triple]]) -> None:
         self.store = store
         self._records, self._about = records, about
-        self.ontology = ox.NamedNode(f"{base_iri}graph/ontology")
+        self.ontology = ox.NamedNode(f"{base_iri}graph/{ONTOLOGY_GRAPH}")
         self.rdf_type = ox.NamedNode(_RDF_TYPE)
 
     def records(self, subject: str) -> list[Triple]:
@@ -159,7 +161,7 @@ def dataset_by_graph(quads: Iterable[ox.Quad], base_iri: str) -> dict[str, list[
 
     Triples of the default graph, if any, are under ``""``: that unit's graph is ``""``.
     """
-    ontology = ox.NamedNode(f"{base_iri}graph/ontology")
+    ontology = ox.NamedNode(f"{base_iri}graph/{ONTOLOGY_GRAPH}")
     out: dict[str, set[Triple]] = {}
     for q in quads:
         if q.graph_name != ontology:
@@ -174,7 +176,7 @@ def dataset_index(by_graph: dict[str, list[Triple]], base_iri: str) -> UnitIndex
     records: dict[str, list[Triple]] = {}
     types: dict[str, set[Triple]] = {}
     about: dict[str, set[Triple]] = {}
-    for triple in by_graph.get(f"<{base_iri}graph/authorities>", []):
+    for triple in by_graph.get(f"<{base_iri}graph/{AUTHORITIES_GRAPH}>", []):
         records.setdefault(triple[0], []).append(triple)
     for triples in by_graph.values():
         for triple in triples:
@@ -191,7 +193,7 @@ def dataset_order(by_graph: dict[str, list[Triple]], base_iri: str) -> list[str]
     Findings about shared records are then reported under the authorities rather
     than under whichever document met them first.
     """
-    authorities = f"<{base_iri}graph/authorities>"
+    authorities = f"<{base_iri}graph/{AUTHORITIES_GRAPH}>"
     return sorted(by_graph, key=lambda g: (g != authorities, g[1:-1]))
 
 
