@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from histgraph.cli import (
     build,
+    edit,
     enrich,
     export,
     import_,
@@ -21,7 +22,7 @@ from histgraph.cli import (
 )
 from histgraph.cli.app import main
 
-for _module in (build, query, serve, publish, export, link, enrich, validate, import_, suggest):
+for _module in (build, query, serve, publish, export, link, enrich, validate, import_, suggest, edit):
     main.add_command(_module.command)
 
 __all__ = ["main"]
