@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import socket
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,10 +141,27 @@ def test_plain_text_with_sidecar_keeps_the_text_exactly(project: Path) -> None:
     assert not list(graph.objects(None, URIRef("http://purl.org/dc/terms/bibliographicCitation")))
 
 
+class _RedirectingHandler(http.server.SimpleHTTPRequestHandler):
+    """The fixtures, and /redirect?to=URL answering 302 to URL (as a moved archive page would)."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path, _, query = self.path.partition("?")
+        if path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", urllib.parse.parse_qs(query)["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        pass
+
+
 @pytest.fixture(scope="module")
 def page_server() -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 serving the fixtures."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIXTURES))
+    """A real HTTP server on 127.0.0.1 serving the fixtures, and redirecting where it is told to."""
+    handler = functools.partial(_RedirectingHandler, directory=str(FIXTURES))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -173,3 +192,29 @@ def test_bad_sources_are_clear_errors(project: Path, page_server: str) -> None:
     assert runner.invoke(main, [*base, str(FIXTURES / "fixture-page.html"), "--id", "z"]).exit_code == 0
     again = runner.invoke(main, [*base, str(FIXTURES / "fixture-page.html"), "--id", "z"])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_a_redirect_to_another_scheme_is_refused(project: Path, page_server: str) -> None:
+    """Protects URL import against redirects off http(s): a page redirecting to ftp:// is refused, not followed.
+
+    urllib's own redirect handler follows ftp:// (and the import would then
+    fetch from an FTP server); a listening socket stands where the FTP server
+    would be, to show that no connection is made. A redirect to an http page
+    is still followed.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    try:
+        target = f"ftp://127.0.0.1:{listener.getsockname()[1]}/page.html"
+        url = f"{page_server}/redirect?{urllib.parse.urlencode({'to': target})}"
+        result = CliRunner().invoke(main, ["--project", str(project.parent), "import", url, "--id", "moved"])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert "redirected to a ftp: address" in result.output and "only http:// and https://" in result.output
+        assert not (project / "documents" / "moved").exists()
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # no connection waits: nothing tried the FTP address
+    finally:
+        listener.close()
+    followed = f"{page_server}/redirect?{urllib.parse.urlencode({'to': page_server + '/fixture-page.html'})}"
+    result = CliRunner().invoke(main, ["--project", str(project.parent), "import", followed, "--id", "followed"])
+    assert result.exit_code == 0, result.output

@@ -100,6 +100,26 @@ class Refused(RemoteFailed):
         return f" at line {match[1]}, column {match[2]}" if match else ""
 
 
+class RedirectRefused(RemoteFailed):
+    """The server redirected to an address that is not http or https (``ftp:``, ``file:``, ...), which is not followed."""
+
+    def __init__(self, url: str, target: str) -> None:
+        scheme = urllib.parse.urlsplit(target).scheme or "no scheme"
+        super().__init__(url, f"{url} redirected to a {scheme}: address; only http:// and https:// redirects are followed")
+        self.target = target
+
+
+class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http and https only; urllib's own handler would also follow one to ftp."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)).scheme not in ("http", "https"):
+            fp.close()
+            raise RedirectRefused(_where(req.full_url), newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class UnreadableAnswer(RemoteFailed):
     """The server answered, but not in the form asked for, or in one that could not be parsed."""
 
@@ -196,7 +216,7 @@ def exchange(request: urllib.request.Request, timeout: float,
     if credentials is not None:
         authorize(request, credentials, timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.build_opener(_HttpRedirectsOnly).open(request, timeout=timeout) as response:
             yield Reply(url, response, deadline, timeout)
     except urllib.error.HTTPError as exc:
         try:
