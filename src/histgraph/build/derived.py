@@ -116,10 +116,20 @@ def add_derived(store: ox.Store, base_iri: str) -> tuple[bytes, bytes]:
 
     The TriG has no prefix lines, as a part's has, so the dump files concatenate.
     """
-    quads = derive(store, base_iri)
+    quads, files = prepare_derived(store, base_iri)
     store.bulk_extend(quads)
+    return files
+
+
+def prepare_derived(store: ox.Store, base_iri: str) -> tuple[list[ox.Quad], tuple[bytes, bytes]]:
+    """The derived graph's quads and dump files' bytes, computed from ``store`` without changing it.
+
+    Only reads the store, so a full build runs it in a thread while its units are
+    validated in other processes, and adds the quads once the report is written.
+    """
+    quads = derive(store, base_iri)
     nq = "".join(f"{quad} .\n" for quad in quads).encode("utf-8")
-    return nq, trig_body(quads)
+    return quads, (nq, trig_body(quads))
 
 
 def count_derived(summary: dict[str, Any], derived: tuple[bytes, bytes], before: dict[str, Any] | None = None) -> None:

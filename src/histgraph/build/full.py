@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
 from histgraph.build import staging as staging_folders
 from histgraph.build.declarations import first_shared_subject
-from histgraph.build.derived import add_derived, count_derived
+from histgraph.build.derived import count_derived, prepare_derived
 from histgraph.build.finish import reuse, same_build, write_build
 from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.reading import part_path, read_parts
@@ -40,13 +41,22 @@ def build_full(plan: Plan) -> BuildResult:
         with Concatenated([part_path(plan.cache, m) for m in metas]) as stream:
             store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS)
         plan.tick.advance()
-        if plan.validate:
-            units, report = validate_all(plan, metas)
-            summary["validation"] = report.counts()
-            report_json = refuse_if_invalid(plan, store, report)
-        # After validation, which checks the asserted data only, as the incremental path does.
-        plan.tick.stage("deriving the closure and shortcuts", 1)
-        derived = add_derived(store, plan.settings.base_iri)
+        # The derived graph is computed from the loaded store in a thread while the
+        # units are validated in other processes: alone it keeps one core busy and
+        # the other idle (about 14 s at 10,000 documents). It is added to the store
+        # only after the report is written, whose labels and passages come from the
+        # asserted data alone, as on the incremental path. On a failure the thread
+        # is waited for before the staging folder (its store) is removed.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="derive") as deriving:
+            pending = deriving.submit(prepare_derived, store, plan.settings.base_iri)
+            if plan.validate:
+                units, report = validate_all(plan, metas)
+                summary["validation"] = report.counts()
+                report_json = refuse_if_invalid(plan, store, report)
+            plan.tick.stage("deriving the closure and shortcuts", 1)
+            quads, derived = pending.result()
+        store.bulk_extend(quads)
+        del quads
         count_derived(summary, derived)
         plan.tick.advance()
         plan.tick.stage("optimizing the store", 1)
