@@ -79,11 +79,12 @@ def test_accepted_suggestions_become_turtle_that_validates(project: Path) -> Non
 def test_suggestions_on_the_cable_keep_their_measured_quality() -> None:
     """Protects the measured quality (docs/benchmarks.md) on the cable with its mentions hidden.
 
-    Measured: known entities recall 68/76 (89.5%, just under the 90% goal) and
-    precision 63/67 (94%); dates 13 of 14 found and resolved to the right days, none
-    wrong. The data is edited by others, so this asserts the level, not the counts:
-    precision at the 80% goal, recall no lower than 85%, every person found, and no
-    wrong date.
+    Measured: with every name source, known entities recall 69/76 (91%) and
+    precision 62/65 (95%); without the hg:asWritten forms (most were copied
+    from this cable) recall 53/76 (70%) and precision 48/52 (92%); dates 13 of
+    14 found and resolved to the right days, none wrong; the 5 stated durations
+    all found with their numbers. The data is edited by others, so this asserts
+    the level, not the counts.
     """
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
@@ -92,6 +93,148 @@ def test_suggestions_on_the_cable_keep_their_measured_quality() -> None:
         sys.path.remove(str(ROOT / "benchmarks"))
     result = measure(ROOT / "data")
     known = result["known entities"]
-    assert known["precision"] >= 0.8 and known["recall"] >= 0.85
+    assert known["precision"] >= 0.8 and known["recall"] >= 0.88
     assert result["person"]["recall"] == 1.0
     assert result["date"]["precision"] == 1.0 and result["date"]["resolved"] == result["date"]["found"]
+    assert result["duration"]["recall"] == 1.0 and result["duration"]["right_value"] == result["duration"]["gold"]
+    fresh = measure(ROOT / "data", leave_out=frozenset({"asWritten"}))
+    assert fresh["known entities"]["precision"] >= 0.8 and fresh["known entities"]["recall"] >= 0.65
+    assert fresh["person"]["recall"] == 1.0  # family names from the labels, not the cable's forms
+
+PLAN_TEXT = (
+    "THIS IS A TEST FIXTURE, NOT AN ARCHIVE TEXT. Comrade Molotov said the Sino-Soviet treaty would stand. "
+    "Zhou could depart on 9 March; the journey would take about ten days, by way of Vostok Harbour, then Lenins Tomb.\n"
+)
+PLAN_FACTS = """@prefix hg: <https://histgraph.example.org/ontology#> .
+@prefix plan: <https://histgraph.example.org/id/plan/> .
+@prefix step: <https://histgraph.example.org/id/step/> .
+@prefix person: <https://histgraph.example.org/id/person/> .
+@prefix pplan: <http://purl.org/net/p-plan#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix crm: <http://www.cidoc-crm.org/cidoc-crm/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+plan:fixture-journey a crm:E29_Design_or_Procedure, prov:Plan, pplan:Plan ;
+    rdfs:label "(planned) a fixture journey"@en ;
+    hg:modality hg:Planned ;
+    hg:accordingTo person:mao-zedong ;
+    hg:quote "Zhou could depart on 9 March; the journey would take about ten days" .
+
+step:fixture-journey-depart a pplan:Step ;
+    rdfs:label "(planned) Zhou departs"@en ;
+    hg:modality hg:Planned ;
+    hg:accordingTo person:mao-zedong ;
+    pplan:isStepOfPlan plan:fixture-journey ;
+    hg:stepOrder 1 ;
+    rdf:value "Zhou could depart on 9 March"@en ;
+    hg:quote "Zhou could depart on 9 March" .
+
+step:fixture-journey-travel a pplan:Step ;
+    rdfs:label "(planned) Zhou travels"@en ;
+    hg:modality hg:Planned ;
+    hg:accordingTo person:mao-zedong ;
+    pplan:isStepOfPlan plan:fixture-journey ;
+    pplan:isPrecededBy step:fixture-journey-depart ;
+    hg:stepOrder 2 ;
+    rdf:value "the journey would take about ten days"@en ;
+    hg:quote "the journey would take about ten days" .
+"""
+STEP = "https://histgraph.example.org/id/step/fixture-journey-travel"
+DEPART = "https://histgraph.example.org/id/step/fixture-journey-depart"
+TIME = "http://www.w3.org/2006/time#"
+
+
+@pytest.fixture(scope="module")
+def plan_document(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second document, imported from a plain text with a sidecar, with one planned step written by hand."""
+    source = tmp_path_factory.mktemp("plan-source")
+    (source / "plan.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (source / "plan.meta.toml").write_text(
+        '# TEST FIXTURE: invented metadata.\ntitle = "Fixture plan"\ndate = "2 March 1951"\n'
+        'date_iso = "1951-03-02"\ntext_language = "en"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(project), "import", str(source / "plan.txt"), "--id", "fixture-plan"])
+    assert result.exit_code == 0, result.output
+    folder = project / "data" / "documents" / "fixture-plan"
+    (folder / "facts.ttl").write_text(PLAN_FACTS, encoding="utf-8")
+    assert CliRunner().invoke(main, ["--project", str(project), "suggest", "fixture-plan"]).exit_code == 0
+    return folder
+
+
+def _plan_entries(project: Path) -> list[dict]:
+    path = project / "data" / "review" / "suggest-fixture-plan.json"
+    return json.loads(path.read_text(encoding="utf-8"))["entries"]
+
+
+def test_words_naming_two_entities_are_one_suggestion_with_alternatives(project: Path, plan_document: Path) -> None:
+    """Protects precision: "Sino-Soviet treaty" names the old and the new treaty, so it is ONE suggestion
+    listing both, accepted only with the reviewer's choice, which alone is written."""
+    entries = [e for e in _plan_entries(project) if e["kind"] == "mention" and e["words"] == "Sino-Soviet treaty"]
+    assert len(entries) == 1 and entries[0]["entity"] is None
+    assert {a["entity"] for a in entries[0]["alternatives"]} == {
+        "https://histgraph.example.org/id/work/treaty-1945", "https://histgraph.example.org/id/work/new-sino-soviet-treaty"}
+    molotov = next(e for e in _plan_entries(project) if e["kind"] == "mention" and e["words"] == "Comrade Molotov")
+    assert molotov["entity"].endswith("/person/molotov") and molotov["matched_by"] == "asWritten"
+    base = ["--project", str(project), "suggest", "fixture-plan", "--reviewer", "A. Curator"]
+    unchosen = CliRunner().invoke(main, [*base, "--accept", entries[0]["id"]])
+    assert unchosen.exit_code != 0 and "work/treaty-1945" in unchosen.output and "Traceback" not in unchosen.output
+    chosen = CliRunner().invoke(main, [*base, "--accept", f"{entries[0]['id']}=work:treaty-1945"])
+    assert chosen.exit_code == 0, chosen.output
+    graph = Graph().parse(plan_document / "facts.ttl", format="turtle")
+    assert set(graph.subjects(HG_MENTION, Literal("Sino-Soviet treaty"))) == {
+        URIRef("https://histgraph.example.org/id/work/treaty-1945")}
+
+
+def test_durations_and_dates_attach_to_the_fact_the_reviewer_names(project: Path, plan_document: Path) -> None:
+    """Protects items 2-3: "about ten days" is a duration as written (approximate, 10 days) that becomes the
+    travel step's time:hasDuration; "9 March" becomes the departure step's planned time-span, not a
+    crm:P4_has_time-span (which is for what happened); a duration without a fact, or a
+    fact the document does not declare, is refused with what to do."""
+    entries = _plan_entries(project)
+    duration = next(e for e in entries if e["kind"] == "duration")
+    assert (duration["words"], duration["value"], duration["unit"], duration["approximate"]) == (
+        "about ten days", 10, "unitDay", True)
+    date = next(e for e in entries if e["kind"] == "date" and e["words"] == "9 March")
+    base = ["--project", str(project), "suggest", "fixture-plan", "--reviewer", "A. Curator"]
+    alone = CliRunner().invoke(main, [*base, "--accept", duration["id"]])
+    assert alone.exit_code != 0 and "=FACT" in alone.output
+    unknown = CliRunner().invoke(main, [*base, "--accept", f"{duration['id']}=step:no-such-step"])
+    assert unknown.exit_code != 0 and "not declared" in unknown.output
+    done = CliRunner().invoke(main, [*base, "--accept", f"{duration['id']}=step:fixture-journey-travel",
+                                     "--accept", f"{date['id']}=step:fixture-journey-depart"])
+    assert done.exit_code == 0, done.output
+    graph = Graph().parse(plan_document / "facts.ttl", format="turtle")
+    step = URIRef(STEP)
+    length = graph.value(step, URIRef(TIME + "hasDuration"))
+    assert length == URIRef(STEP + "#duration")
+    assert graph.value(length, URIRef(TIME + "numericDuration")).toPython() == 10
+    assert graph.value(length, URIRef(TIME + "unitType")) == URIRef(TIME + "unitDay")
+    assert graph.value(length, URIRef("https://histgraph.example.org/ontology#asWritten")) == Literal("about ten days")
+    span = graph.value(URIRef(DEPART), URIRef("https://histgraph.example.org/ontology#plannedTimeSpan"))
+    begin = graph.value(span, URIRef("http://www.cidoc-crm.org/cidoc-crm/P82a_begin_of_the_begin"))
+    assert str(begin) == "1951-03-09T00:00:00"
+    assert (URIRef(DEPART), URIRef("http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span"), None) not in graph
+
+
+def test_new_entities_go_to_the_authorities_and_duplicates_are_refused(project: Path, plan_document: Path) -> None:
+    """Protects item 4: an accepted new place is declared in data/authorities/places.ttl (the document's
+    facts.ttl only mentions it), an IRI the project already declares is refused before anything is written,
+    and the project still validates."""
+    base = ["--project", str(project), "suggest", "fixture-plan", "--reviewer", "A. Curator"]
+    places = project / "data" / "authorities" / "places.ttl"
+    before = places.read_bytes()
+    taken = CliRunner().invoke(main, [*base, "--accept", "new:lenins-tomb=place"])
+    assert taken.exit_code != 0 and "already declared" in taken.output and "place:lenins-tomb" in taken.output
+    assert places.read_bytes() == before
+    accepted = CliRunner().invoke(main, [*base, "--accept", "new:vostok-harbour=place"])
+    assert accepted.exit_code == 0, accepted.output
+    harbour = URIRef("https://histgraph.example.org/id/place/vostok-harbour")
+    authority = Graph().parse(places, format="turtle")
+    assert authority.value(harbour, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")) == URIRef(
+        "http://www.cidoc-crm.org/cidoc-crm/E53_Place")
+    facts = Graph().parse(plan_document / "facts.ttl", format="turtle")
+    assert (harbour, HG_MENTION, Literal("Vostok Harbour")) in facts
+    assert (harbour, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None) not in facts
+    assert places.read_bytes().startswith(before.rstrip(b"\n"))  # the hand-written records stay as they were
+    validated = CliRunner().invoke(main, ["--project", str(project), "validate"])
+    assert validated.exit_code == 0, validated.output

@@ -6,17 +6,28 @@ a list of ``decisions``, empty until a person decides), and is read, checked
 and saved by the same functions (:mod:`histgraph.wikidata.review`). Each entry
 has an ``id`` and a ``kind``:
 
-* ``mention``: a known entity (``entity``, ``entity_kind``, ``label``) named by
-  ``words``, with every occurrence (``start``, ``end``, character offsets) and
-  the other entities the same words name (``also``);
+* ``mention``: a known entity (``entity``, ``entity_kind``, ``label``, and
+  ``matched_by``: the kind of name that matched) named by ``words``, with every
+  occurrence (``start``, ``end``, character offsets). When the same words name
+  several known entities ("Sino-Soviet treaty": the old one and the new one),
+  the entry is ONE suggestion: ``entity`` is null and ``alternatives`` lists
+  the entities; accepting it needs the reviewer's choice (``ID=ENTITY``, one
+  or more, comma-separated);
 * ``date``: a date expression (``words``, ``start``, ``end``) and the span it
   means (``begin``, ``end_of_span``, local time as written, ``precision``,
   ``vague``), or why it has none (``unresolved``);
+* ``duration``: a stated length of time (``words``, ``value``, ``unit``, an
+  OWL-Time unit, ``approximate``);
 * ``new-entity``: capitalised words that match no known entity, with every
   occurrence; accepting one needs its kind (person, group, place, work).
 
-Nothing is written into ``data/documents/``: accepting is a separate step
-(:mod:`histgraph.ingest.accept`).
+A date may be accepted alone (a free time-span, anchored to its words) or
+attached to a fact of the document (``ID=FACT``: the time-span of an event, or
+the planned time-span of a step, plan, request or proposal); a duration only
+attached to a fact (``time:hasDuration``), as a length of nothing says nothing.
+
+Nothing is written into ``data/`` by suggesting: accepting is a separate step
+(:mod:`histgraph.ingest.accept`, :mod:`histgraph.ingest.new_entities`).
 """
 
 from __future__ import annotations
@@ -28,15 +39,20 @@ from pathlib import Path
 from typing import Any
 
 from histgraph.ingest.date_expressions import DateFound, find_dates
-from histgraph.ingest.known_names import NameIndex, find_names, name_index
-from histgraph.ingest.readers import ImportFailed
+from histgraph.ingest.durations import DurationFound, find_durations
+from histgraph.ingest.known_names import KnownEntity, NameIndex, find_names, name_index
+from histgraph.ingest.suggestion_review import (
+    FORMAT,
+    VERSION,
+    document_folder,
+    instructions,
+    load_suggestions,
+    review_path,
+)
 from histgraph.ingest.turtle_writer import slugify
 from histgraph.timestamps import utc_timestamp
-from histgraph.wikidata.review import ReviewError, check_decided, read_review_file, save_review
+from histgraph.wikidata.review import save_review
 
-FORMAT = "histgraph-suggest-review"
-VERSION = 1
-NEW_ENTITY_KINDS = ("person", "group", "place", "work")
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*", re.UNICODE)
 #: Words that join the parts of a name ("Treaty of Friendship and Alliance").
 _JOINERS = frozenset({"of", "and", "the", "de", "von", "van", "du", "la"})
@@ -58,24 +74,8 @@ class SuggestResult:
     review_file: Path
     mentions: int
     dates: int
+    durations: int
     new_entities: int
-
-
-def review_path(data_dir: Path, document_id: str) -> Path:
-    """Where the suggestions for ``document_id`` are written."""
-    return data_dir / "review" / f"suggest-{document_id}.json"
-
-
-def document_folder(data_dir: Path, document: str) -> Path:
-    """The folder of ``document`` (an id or a folder path), or an error naming what exists."""
-    candidate = Path(document)
-    folder = candidate if candidate.is_dir() and (candidate / "text.txt").is_file() else data_dir / "documents" / document
-    if not (folder / "text.txt").is_file():
-        raise ImportFailed(
-            f"no document {document!r}: expected {folder}/text.txt; run `histgraph import` first, "
-            "or give a document id from data/documents/"
-        )
-    return folder
 
 
 def document_date(folder: Path) -> datetime | None:
@@ -103,30 +103,38 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(text[max(0, start - 40) : min(len(text), end + 40)].split())
 
 
+def _entity_record(entity: KnownEntity, matched_by: str) -> dict[str, Any]:
+    return {"entity": entity.iri, "entity_kind": entity.kind, "label": entity.label, "matched_by": matched_by}
+
+
 def mention_entries(text: str, index: NameIndex) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
-    """One entry per (entity, words), every occurrence listed; and the spans they cover."""
-    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    """One entry per (words, entities named), every occurrence listed; and the spans they cover.
+
+    Words that name several entities are one entry with ``alternatives``, so the
+    reviewer chooses, rather than several confident suggestions of which all
+    but one are wrong.
+    """
+    grouped: dict[tuple[tuple[str, ...], str], dict[str, Any]] = {}
     spans: list[tuple[int, int]] = []
     for found in find_names(text, index):
         words = text[found.start : found.end]
         spans.append((found.start, found.end))
-        for entity in found.entities:
-            key = (entity.iri, words)
-            entry = grouped.get(key)
-            if entry is None:
-                entry = grouped[key] = {
-                    "id": f"mention:{entity.iri.rpartition('/id/')[2]}:{slugify(words)}",
-                    "kind": "mention",
-                    "entity": entity.iri,
-                    "entity_kind": entity.kind,
-                    "label": entity.label,
-                    "words": words,
-                    "also": sorted(e.iri for e in found.entities if e.iri != entity.iri),
-                    "occurrences": [],
-                    "decisions": [],
-                }
-            entry["occurrences"].append({"start": found.start, "end": found.end, "context": _context(text, found.start, found.end)})
-    return sorted(grouped.values(), key=lambda e: (e["occurrences"][0]["start"], e["entity"])), spans
+        iris = tuple(e.iri for e in found.entities)
+        entry = grouped.get((iris, words))
+        if entry is None:
+            if len(found.entities) == 1:
+                only = found.entities[0]
+                entry = {"id": f"mention:{only.iri.rpartition('/id/')[2]}:{slugify(words)}", "kind": "mention",
+                         **_entity_record(only, found.matched_by.get(only.iri, ""))}
+            else:
+                entry = {"id": f"mention:one-of:{slugify(words)}", "kind": "mention", "entity": None,
+                         "alternatives": [_entity_record(e, found.matched_by.get(e.iri, "")) for e in found.entities]}
+                if any(e["id"] == entry["id"] for e in grouped.values()):
+                    entry["id"] += "-" + "-".join(slugify(i.rpartition("/")[2], 20) for i in iris)
+            entry |= {"words": words, "occurrences": [], "decisions": []}
+            grouped[(iris, words)] = entry
+        entry["occurrences"].append({"start": found.start, "end": found.end, "context": _context(text, found.start, found.end)})
+    return sorted(grouped.values(), key=lambda e: (e["occurrences"][0]["start"], e["id"])), spans
 
 
 def date_entries(text: str, dates: list[DateFound]) -> list[dict[str, Any]]:
@@ -190,12 +198,22 @@ def new_entity_entries(text: str, taken: list[tuple[int, int]]) -> list[dict[str
     return sorted(grouped.values(), key=lambda e: e["occurrences"][0]["start"])
 
 
+def duration_entries(text: str, durations: list[DurationFound]) -> list[dict[str, Any]]:
+    """One entry per stated duration, in text order."""
+    return [{
+        "id": f"duration:{found.start}-{slugify(found.words)}", "kind": "duration", "words": found.words,
+        "start": found.start, "end": found.end, "context": _context(text, found.start, found.end),
+        "value": found.value, "unit": found.unit, "approximate": found.approximate, "decisions": [],
+    } for found in durations]
+
+
 def build_suggestions(text: str, index: NameIndex, date: datetime | None) -> list[dict[str, Any]]:
-    """Every suggestion for ``text``: known mentions, dates, then candidate new entities."""
+    """Every suggestion for ``text``: known mentions, dates, durations, then candidate new entities."""
     mentions, spans = mention_entries(text, index)
     dates = find_dates(text, date)
-    taken = spans + [(d.start, d.end) for d in dates]
-    return mentions + date_entries(text, dates) + new_entity_entries(text, taken)
+    durations = find_durations(text, [(d.start, d.end) for d in dates])
+    taken = spans + [(d.start, d.end) for d in dates] + [(d.start, d.end) for d in durations]
+    return mentions + date_entries(text, dates) + duration_entries(text, durations) + new_entity_entries(text, taken)
 
 
 def suggest(data_dir: Path, document: str) -> SuggestResult:
@@ -214,72 +232,9 @@ def suggest(data_dir: Path, document: str) -> SuggestResult:
         "version": VERSION,
         "created": utc_timestamp(),
         "document": document_id,
-        "instructions": (
-            "For each entry, add a decision to 'decisions': {\"status\": \"accepted\" or \"rejected\", "
-            "\"reviewer\": \"your name\"} (a new entity also needs \"kind\": person, group, place or work); "
-            f"then run `histgraph suggest {document_id} --apply`. Or use `histgraph suggest {document_id} "
-            "--accept ID --reject ID`."
-        ),
+        "instructions": instructions(document_id),
         "entries": entries,
     }
     save_review(path, review)
-    count = {k: sum(1 for e in entries if e["kind"] == k) for k in ("mention", "date", "new-entity")}
-    return SuggestResult(path, count["mention"], count["date"], count["new-entity"])
-
-
-def load_suggestions(path: Path) -> dict[str, Any]:
-    """Read and check a suggestions review file; errors name the file and the entry."""
-    review = read_review_file(path, FORMAT, "histgraph suggest DOCUMENT")
-    for entry in review.get("entries", []):
-        for decision in entry.get("decisions", []):
-            where = f"{path}: decision for {entry.get('id')}"
-            check_decided(where, decision)
-            if (entry.get("kind") == "new-entity" and decision["status"] == "accepted"
-                    and decision.get("kind") not in NEW_ENTITY_KINDS):
-                raise ReviewError(f'{where}: say what it is: "kind": one of {", ".join(NEW_ENTITY_KINDS)}')
-        if entry.get("kind") == "date" and entry.get("unresolved") and any(
-            d["status"] == "accepted" for d in entry.get("decisions", [])
-        ):
-            raise ReviewError(f"{path}: {entry.get('id')} has no resolved date ({entry['unresolved']}); "
-                              "it cannot be accepted, write its time-span by hand")
-    return review
-
-
-def decide(review: dict[str, Any], ref: str, *, accept: bool, reviewer: str, at: str, note: str = "") -> None:
-    """Record a decision on the entry ``ref`` (``ID`` or, for a new entity, ``ID=KIND``)."""
-    if not reviewer.strip():
-        raise ReviewError("say who is deciding: --reviewer NAME (or set HISTGRAPH_REVIEWER)")
-    entry_id, _, kind = ref.partition("=")
-    entry = next((e for e in review["entries"] if e["id"] == entry_id.strip()), None)
-    if entry is None:
-        raise ReviewError(f"{entry_id} is not in the review file; use an id listed there")
-    decision: dict[str, Any] = {"status": "accepted" if accept else "rejected", "reviewer": reviewer, "at": at}
-    if entry["kind"] == "new-entity" and accept:
-        if kind.strip() not in NEW_ENTITY_KINDS:
-            raise ReviewError(f"say what {entry_id} is: --accept {entry_id}=KIND, KIND one of {', '.join(NEW_ENTITY_KINDS)}")
-        decision["kind"] = kind.strip()
-    if entry["kind"] == "date" and accept and entry.get("unresolved"):
-        raise ReviewError(f"{entry_id} has no resolved date ({entry['unresolved']}); write its time-span by hand")
-    if note:
-        decision["note"] = note
-    entry["decisions"].append(decision)  # the last decision counts; earlier ones stay as the record
-
-
-def apply_decisions(data_dir: Path, document: str, *, accept: tuple[str, ...] = (), reject: tuple[str, ...] = (),
-                    reviewer: str = "", note: str = "") -> tuple[Path, dict[str, Any]]:
-    """Record ``--accept``/``--reject`` decisions, then rewrite the accepted block of ``facts.ttl``.
-
-    Every decision is checked before anything is written.
-    """
-    from histgraph.ingest.accept import write_accepted
-
-    folder = document_folder(data_dir, document)
-    path = review_path(data_dir, folder.name)
-    review = load_suggestions(path)
-    at = utc_timestamp()
-    for refs, is_accept in ((accept, True), (reject, False)):
-        for ref in refs:
-            decide(review, ref, accept=is_accept, reviewer=reviewer, at=at, note=note)
-    if accept or reject:
-        save_review(path, review)
-    return write_accepted(folder, review), review
+    count = {k: sum(1 for e in entries if e["kind"] == k) for k in ("mention", "date", "duration", "new-entity")}
+    return SuggestResult(path, count["mention"], count["date"], count["duration"], count["new-entity"])
