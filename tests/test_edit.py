@@ -8,6 +8,7 @@ Flask's test client over the real :class:`~histgraph.editing.session.EditSession
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,41 @@ def test_invalid_data_is_not_published_and_messages_sit_by_their_passage(client,
     assert placed and placed[0]["start"] == start and "person, a group or a role" in placed[0]["message"]
     undone = client.post(f"/api/document/{DOC}/undo", json={"version": result["view"]["version"]}).get_json()
     assert undone["published"] is True and _facts(settings).read_bytes() == before
+
+
+@pytest.mark.server
+def test_the_command_prints_a_url_with_a_fresh_token(settings: Settings) -> None:
+    """Protects the start of `histgraph edit`: a real server on 127.0.0.1 prints its URL with a random token,
+    which opens the document (the cookie it sets then carries the token); without it the API is refused."""
+    import http.cookiejar
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    command = [str(Path(sys.executable).with_name("histgraph")), "--project", str(settings.project_dir),
+               "--build-dir", str(settings.builds_root), "edit", DOC]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert "histgraph edit: open " in line, line
+        url = line.split("open ", 1)[1].strip()
+        assert url.startswith("http://127.0.0.1:") and f"/document/{DOC}?token=" in url
+        token = url.rpartition("token=")[2]
+        assert len(token) >= 32 and token != TOKEN
+        api = url.partition("?")[0].replace(f"/document/{DOC}", f"/api/document/{DOC}")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(api)
+        assert refused.value.code == 403
+        refused.value.close()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with browser.open(url) as page:
+            assert page.status == 200 and page.url.endswith(f"/document/{DOC}")
+        with browser.open(api) as answer:
+            assert json.load(answer)["document"] == DOC
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
