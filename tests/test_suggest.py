@@ -102,12 +102,13 @@ def test_suggestions_on_the_cable_keep_their_measured_quality() -> None:
     assert fresh["person"]["recall"] == 1.0  # family names from the labels, not the cable's forms
 
 PLAN_TEXT = (
-    "THIS IS A TEST FIXTURE, NOT AN ARCHIVE TEXT. Comrade Molotov said the Sino-Soviet treaty would stand. "
-    "Zhou could depart on 9 March; the journey would take about ten days, by way of Vostok Harbour, then Lenins Tomb.\n"
+    "THIS IS A TEST FIXTURE, NOT AN ARCHIVE TEXT. Comrade Molotov said today the Sino-Soviet treaty would stand. "
+    "Zhou could depart on 9 March; the journey would take about ten days, by way of Vostok Harbour, then Lenins Tomb, as in Springfield.\n"
 )
 PLAN_FACTS = """@prefix hg: <https://histgraph.example.org/ontology#> .
 @prefix plan: <https://histgraph.example.org/id/plan/> .
 @prefix step: <https://histgraph.example.org/id/step/> .
+@prefix event: <https://histgraph.example.org/id/event/> .
 @prefix person: <https://histgraph.example.org/id/person/> .
 @prefix pplan: <http://purl.org/net/p-plan#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
@@ -120,6 +121,15 @@ plan:fixture-journey a crm:E29_Design_or_Procedure, prov:Plan, pplan:Plan ;
     hg:modality hg:Planned ;
     hg:accordingTo person:mao-zedong ;
     hg:quote "Zhou could depart on 9 March; the journey would take about ten days" .
+
+event:fixture-talk a crm:E7_Activity ;
+    rdfs:label "Molotov speaks of the treaty"@en ;
+    crm:P2_has_type hg:Meeting ;
+    hg:modality hg:Reported ;
+    hg:accordingTo person:mao-zedong ;
+    crm:P14_carried_out_by person:molotov ;
+    rdf:value "Comrade Molotov said today the Sino-Soviet treaty would stand"@en ;
+    hg:quote "Comrade Molotov said today the Sino-Soviet treaty would stand" .
 
 step:fixture-journey-depart a pplan:Step ;
     rdfs:label "(planned) Zhou departs"@en ;
@@ -188,20 +198,22 @@ def test_words_naming_two_entities_are_one_suggestion_with_alternatives(project:
 def test_durations_and_dates_attach_to_the_fact_the_reviewer_names(project: Path, plan_document: Path) -> None:
     """Protects items 2-3: "about ten days" is a duration as written (approximate, 10 days) that becomes the
     travel step's time:hasDuration; "9 March" becomes the departure step's planned time-span, not a
-    crm:P4_has_time-span (which is for what happened); a duration without a fact, or a
+    crm:P4_has_time-span (which is for what happened), and "today" the reported event's crm:P4_has_time-span; a duration without a fact, or a
     fact the document does not declare, is refused with what to do."""
     entries = _plan_entries(project)
     duration = next(e for e in entries if e["kind"] == "duration")
     assert (duration["words"], duration["value"], duration["unit"], duration["approximate"]) == (
         "about ten days", 10, "unitDay", True)
     date = next(e for e in entries if e["kind"] == "date" and e["words"] == "9 March")
+    today = next(e for e in entries if e["kind"] == "date" and e["words"] == "today")
     base = ["--project", str(project), "suggest", "fixture-plan", "--reviewer", "A. Curator"]
     alone = CliRunner().invoke(main, [*base, "--accept", duration["id"]])
     assert alone.exit_code != 0 and "=FACT" in alone.output
     unknown = CliRunner().invoke(main, [*base, "--accept", f"{duration['id']}=step:no-such-step"])
     assert unknown.exit_code != 0 and "not declared" in unknown.output
     done = CliRunner().invoke(main, [*base, "--accept", f"{duration['id']}=step:fixture-journey-travel",
-                                     "--accept", f"{date['id']}=step:fixture-journey-depart"])
+                                     "--accept", f"{date['id']}=step:fixture-journey-depart",
+                                     "--accept", f"{today['id']}=event:fixture-talk"])
     assert done.exit_code == 0, done.output
     graph = Graph().parse(plan_document / "facts.ttl", format="turtle")
     step = URIRef(STEP)
@@ -214,6 +226,9 @@ def test_durations_and_dates_attach_to_the_fact_the_reviewer_names(project: Path
     begin = graph.value(span, URIRef("http://www.cidoc-crm.org/cidoc-crm/P82a_begin_of_the_begin"))
     assert str(begin) == "1951-03-09T00:00:00"
     assert (URIRef(DEPART), URIRef("http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span"), None) not in graph
+    talk = graph.value(URIRef("https://histgraph.example.org/id/event/fixture-talk"),
+                       URIRef("http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span"))  # reported as done
+    assert str(graph.value(talk, URIRef("http://www.cidoc-crm.org/cidoc-crm/P82a_begin_of_the_begin"))) == "1951-03-02T00:00:00"
 
 
 def test_new_entities_go_to_the_authorities_and_duplicates_are_refused(project: Path, plan_document: Path) -> None:
@@ -236,5 +251,43 @@ def test_new_entities_go_to_the_authorities_and_duplicates_are_refused(project: 
     assert (harbour, HG_MENTION, Literal("Vostok Harbour")) in facts
     assert (harbour, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None) not in facts
     assert places.read_bytes().startswith(before.rstrip(b"\n"))  # the hand-written records stay as they were
+    springfield = URIRef("https://histgraph.example.org/id/place/springfield")
+    letter = ["--project", str(project), "suggest", "fixture-letter", "--reviewer", "A. Curator"]
+    for args in ([*base, "--accept", "new:springfield=place"], [*letter, "--accept", "new:springfield=place"]):
+        assert CliRunner().invoke(main, args).exit_code == 0
+    authority = Graph().parse(places, format="turtle")
+    assert len(list(authority.objects(springfield, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))) == 1
+    assert "fixture-letter, fixture-plan" in str(authority.value(springfield, URIRef(
+        "http://www.w3.org/2000/01/rdf-schema#comment")))  # one record, naming both documents
+    assert CliRunner().invoke(main, [*letter, "--reject", "new:springfield"]).exit_code == 0
+    assert CliRunner().invoke(main, [*base, "--reject", "new:springfield"]).exit_code == 0
+    assert (springfield, None, None) not in Graph().parse(places, format="turtle")  # rejected: the record goes
     validated = CliRunner().invoke(main, ["--project", str(project), "validate"])
     assert validated.exit_code == 0, validated.output
+
+
+def test_names_come_from_labels_and_snapshot_aliases_not_only_written_forms(tmp_path: Path) -> None:
+    """Protects recall without the cable's copied forms: a family name from the label ("Molotov"), a label's
+    head ("Central Committee") stopping at the translators' bracket so the party inside it is found too, and a
+    Wikidata snapshot alias ("USSR") of a reviewed match; each says how it was matched."""
+    from histgraph.ingest.known_names import name_index
+    from histgraph.ingest.suggest import mention_entries
+
+    data = tmp_path / "data"
+    for folder in ("authorities", "links"):
+        shutil.copytree(ROOT / "data" / folder, data / folder)
+    (data / "enrichment").mkdir()
+    (data / "enrichment" / "wikidata-snapshot.trig").write_text(
+        "# TEST FIXTURE: one alias of a reviewed match.\n"
+        "@prefix wd: <http://www.wikidata.org/entity/> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://histgraph.example.org/graph/wikidata-snapshot> { wd:Q15180 skos:altLabel "USSR"@en . }\n',
+        encoding="utf-8")
+    text = "To the Central Committee [of the Chinese Communist Party]: Molotov spoke for the USSR."
+    entries, _ = mention_entries(text, name_index(data, leave_out=frozenset({"asWritten"})))
+    found = {(e["words"], e["entity"].rpartition("/id/")[2], e["matched_by"]) for e in entries}
+    assert found == {
+        ("Central Committee", "group/ccp-central-committee", "head of the label"),
+        ("Chinese Communist Party", "group/ccp", "label"),
+        ("Molotov", "person/molotov", "family name"),
+        ("USSR", "group/soviet-union", "snapshotAlias"),
+    }
