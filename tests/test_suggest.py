@@ -269,7 +269,8 @@ def test_new_entities_go_to_the_authorities_and_duplicates_are_refused(project: 
 def test_names_come_from_labels_and_snapshot_aliases_not_only_written_forms(tmp_path: Path) -> None:
     """Protects recall without the cable's copied forms: a family name from the label ("Molotov"), a label's
     head ("Central Committee") stopping at the translators' bracket so the party inside it is found too, and a
-    Wikidata snapshot alias ("USSR") of a reviewed match; each says how it was matched."""
+    Wikidata snapshot alias ("USSR") of a reviewed match; each says how it was matched. A family name is a
+    name only when capitalised: "ye" is not Ye Jizhuang."""
     from histgraph.ingest.known_names import name_index
     from histgraph.ingest.suggest import mention_entries
 
@@ -282,7 +283,7 @@ def test_names_come_from_labels_and_snapshot_aliases_not_only_written_forms(tmp_
         "@prefix wd: <http://www.wikidata.org/entity/> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         '<https://histgraph.example.org/graph/wikidata-snapshot> { wd:Q15180 skos:altLabel "USSR"@en . }\n',
         encoding="utf-8")
-    text = "To the Central Committee [of the Chinese Communist Party]: Molotov spoke for the USSR."
+    text = "To the Central Committee [of the Chinese Communist Party]: Molotov spoke for the USSR; hear ye."
     entries, _ = mention_entries(text, name_index(data, leave_out=frozenset({"asWritten"})))
     found = {(e["words"], e["entity"].rpartition("/id/")[2], e["matched_by"]) for e in entries}
     assert found == {

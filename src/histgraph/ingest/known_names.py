@@ -50,6 +50,8 @@ SOURCES = PREFIXES["source"]
 FAMILY_NAME = "family name"
 WITHOUT_QUALIFIER = "label without its qualifier"
 HEAD_OF_LABEL = "head of the label"
+#: Derived forms that are names only when the text capitalises them.
+_CAPITALISED_FORMS = frozenset({FAMILY_NAME, HEAD_OF_LABEL})
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -114,8 +116,11 @@ def _match_at(text: str, tokens: list[tuple[int, int, str]], i: int, stop: int,
     """The longest known name starting at token ``i`` and ending before token ``stop``: its length and entities."""
     for length in range(min(MAX_WORDS, stop - i), 0, -1):
         iris = index.lookup(tuple(t[2] for t in tokens[i : i + length]))
-        if iris and not _crosses_a_bracket(text, tokens[i][0], tokens[i][1], tokens[i + length - 1][1]):
-            return length, iris
+        if not iris or _crosses_a_bracket(text, tokens[i][0], tokens[i][1], tokens[i + length - 1][1]):
+            continue
+        if set(iris.values()) <= _CAPITALISED_FORMS and not text[tokens[i][0]].isupper():
+            continue  # "Li" or "Ye" alone is a name only when written as one, not "li" or "ye"
+        return length, iris
     return None
 
 
