@@ -45,6 +45,7 @@ SCRIPTS: dict[str, list[str]] = {
     "scale_run.py": ["--quick", "--work", "{work}/scale"],
     "cache_growth.py": ["--quick"],
     "page_weight.py": ["--quick"],
+    "scale_pages.py": ["--quick"],
     "suggest_quality.py": ["--data", str(HERE.parent / "data")],  # the cable only: quick as it is
 }
 #: Arguments of a full run (empty: the script's defaults).

@@ -136,6 +136,10 @@ def write_build(plan: Plan, metas: list[PartMeta], summary: dict[str, Any], repo
             "about": about if about is not None else about_entries(metas),
         }
         (staging / STATE).write_text(json.dumps(state, separators=(",", ":")) + "\n")
+        if plan.pages is not None:  # from the finished store, listed in the manifest with the rest
+            plan.tick.stage("summing up for the pages", 1)
+            plan.pages(staging, plan.settings.base_iri)
+            plan.tick.advance()
         write_manifest(staging, known, previous)
         if final.exists():
             shutil.rmtree(final)

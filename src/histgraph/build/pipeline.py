@@ -35,11 +35,11 @@ from histgraph.build.cache_pruning import prune_caches
 from histgraph.build.full import build_full
 from histgraph.build.incremental import NotIncremental, build_incremental
 from histgraph.build.parts import SHARED
-from histgraph.build.plan import BuildResult, Progress, Silent, make_plan
+from histgraph.build.plan import BuildResult, PageWriter, Progress, Silent, make_plan
 from histgraph.build.reading import part_path, read_parts
 from histgraph.build.validating import validate_all
 from histgraph.config import Settings
-from histgraph.store.layout import current_build
+from histgraph.store.layout import PAGES_DIR, add_to_manifest, current_build
 from histgraph.validation.report import StoreReportContext, describe
 from histgraph.validation.results import ValidationReport
 
@@ -52,6 +52,7 @@ def build(
     validate: bool = True,
     progress: Progress | None = None,
     incremental: bool = True,
+    pages: PageWriter | None = None,
 ) -> BuildResult:
     """Build the project in ``settings.project_dir`` and switch ``build/current`` to it.
 
@@ -64,9 +65,14 @@ def build(
     :class:`~histgraph.errors.ValidationFailed` for data that violates the shapes;
     in every case nothing already built is touched. Staging folders that a
     killed build left are removed first (:mod:`histgraph.build.staging`).
+
+    ``pages`` writes the pages' summaries into the build (``histgraph build`` gives
+    :func:`histgraph.present.page_summaries.write_page_summaries`); a build reused
+    without them gets them then.
     """
     with staging_folders.running_build(settings.builds_root):
         plan = make_plan(settings, validate, progress or Silent(), trust_file_times=incremental)
+        plan.pages = pages
         previous = current_build(settings)
         result = None
         if incremental and previous is not None:
@@ -76,6 +82,8 @@ def build(
                 pass
         if result is None:
             result = build_full(plan)
+        if pages is not None and not (result.path / PAGES_DIR).is_dir():
+            add_to_manifest(result.path, pages(result.path, settings.base_iri))
     # Outside the shared lock: pruning needs it alone (skipped while another build runs).
     prune_caches(settings.builds_root)
     return result

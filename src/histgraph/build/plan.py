@@ -6,6 +6,7 @@ Also what a build gives back (:class:`BuildResult`) and where it reports progres
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -61,6 +62,10 @@ class Silent:
         pass
 
 
+#: Writes files into a build's folder from its finished store (the folder, the base IRI); their names.
+PageWriter = Callable[[Path, str], list[str]]
+
+
 @dataclass
 class Plan:
     """What one build works from: settings, parts and their digests, the cache, the checks."""
@@ -74,6 +79,9 @@ class Plan:
     tick: Progress
     workers: int | None = None  # validation processes; None: one per core when it pays
     use_cache: bool = True  # take unit results from the validation cache
+    #: Writes the pages' summaries into the build's folder before its manifest, given by
+    #: ``histgraph build`` (:mod:`histgraph.present.page_summaries`: the build may not import it).
+    pages: PageWriter | None = None
 
     @property
     def validation_cache(self) -> Path | None:

@@ -31,10 +31,12 @@ def command(ctx: click.Context, no_validate: bool, as_json: bool, full: bool) ->
     (same result as a full build, in a fraction of the time).
     """
     from histgraph.build.pipeline import build as run_build
+    from histgraph.present.page_summaries import write_page_summaries
 
     settings = settings_from(ctx)
     with StageBars() as bars:
-        result = run_build(settings, validate=not no_validate, progress=bars, incremental=not full)
+        result = run_build(settings, validate=not no_validate, progress=bars, incremental=not full,
+                           pages=write_page_summaries)
     if result.incremental:
         click.echo("applied the changed documents to the current build (use --full to read everything)", err=True)
     if as_json:

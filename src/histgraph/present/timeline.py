@@ -286,3 +286,33 @@ def _merge_row(item: TimelineItem, row: dict[str, Any]) -> None:
         item.previous.add(str(row["previous"]))
     if "step" in row:
         item.corresponds_to.add(str(row["step"]))
+
+
+#: Dated items per page of the timeline (and undated steps: the two lists are paged together).
+PAGE_SIZE = 200
+
+
+def timeline_pages(data: dict[str, Any], size: int = PAGE_SIZE) -> int:
+    """How many pages the timeline JSON ``data`` (:meth:`Timeline.to_json`) takes; at least one."""
+    return max(1, -(-max(len(data["items"]), len(data["undated"])) // size))
+
+
+def timeline_page(data: dict[str, Any], page: int, size: int = PAGE_SIZE) -> dict[str, Any]:
+    """Page ``page`` (from 1) of the timeline JSON ``data``: the dated items of that page in date order,
+    the undated steps of that page, and the flags concerning either; with ``page``, ``pages`` and ``total``.
+
+    An archive of thousands of documents would otherwise draw and list every item at once.
+    """
+    dated = sorted(data["items"], key=lambda i: i["start"])  # stable: the rows' order within a date
+    start = (page - 1) * size
+    items, undated = dated[start:start + size], data["undated"][start:start + size]
+    shown = {i["id"] for i in items} | {i["id"] for i in undated}
+    return {
+        **data,
+        "items": items,
+        "undated": undated,
+        "flags": [f for f in data["flags"] if shown.intersection(f["concerns"])],
+        "page": page,
+        "pages": timeline_pages(data, size),
+        "total": {"items": len(data["items"]), "undated": len(data["undated"]), "flags": len(data["flags"])},
+    }

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from histgraph.atomic_files import replacing
+from histgraph.atomic_files import replacing, write_atomically
 from histgraph.config import Settings
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ SUMMARY = "summary.json"
 STATE = "state.json"
 REPORT = "report.ttl"
 REPORT_JSON = "report.json"  # the latest report, grouped and labelled, for the site
+#: What the pages show of the whole archive, computed once by the build (``histgraph.present.page_summaries``):
+#: counts, the VoID statistics, labels, the browse lists, the network's and the timeline's aggregates.
+PAGES_DIR = "pages"
 
 
 # -- manifest -----------------------------------------------------------------------
@@ -103,6 +106,42 @@ def verify_manifest(folder: Path) -> list[str]:
         if not path.is_file() or _sha256(path) != expected:
             bad.append(name)
     return bad
+
+
+def add_to_manifest(folder: Path, names: list[str]) -> None:
+    """Record the SHA-256 of files added to a finished build (replacing the manifest atomically)."""
+    sums = json.loads((folder / MANIFEST).read_text())
+    for name in names:
+        sums[name] = _sha256(folder / name)
+    write_atomically(folder / MANIFEST, json.dumps(sums, indent=1, sort_keys=True) + "\n")
+
+
+# -- the pages' summaries -------------------------------------------------------------
+
+
+def write_page_files(folder: Path, files: dict[str, object]) -> list[str]:
+    """Write ``files`` (name -> JSON value) under the build's :data:`PAGES_DIR`; their names in the build.
+
+    Deterministic: keys sorted, no spaces, so the same build writes the same bytes.
+    """
+    written = []
+    for name, value in sorted(files.items()):
+        path = folder / PAGES_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+        written.append(f"{PAGES_DIR}/{name}")
+    return written
+
+
+def read_page_file(folder: Path | None, name: str) -> Any:
+    """One of the build's page files (see :func:`write_page_files`), or None when the build has none."""
+    if folder is None:
+        return None
+    try:
+        with open(folder / PAGES_DIR / name, "rb") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
 
 
 # -- reading a build's dumps --------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
 from flask import (
@@ -23,6 +24,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from histgraph.atomic_files import replacing, write_atomically
 from histgraph.present import ontology_docs
+from histgraph.present.page_summaries import counts_from_json
 from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import REPORT_JSON, STATE, read_quads, write_dump
@@ -30,9 +32,9 @@ from histgraph.timestamps import utc_timestamp
 from histgraph.validation.report import read_described
 from histgraph.vocab import PREFIXES
 from histgraph.web import representations as rep
-from histgraph.web.browse import members
+from histgraph.web.browse import kind_counts, kind_members
 from histgraph.web.context import get_context
-from histgraph.web.page_data import base_iri, build_folder, cache_folder, labels
+from histgraph.web.page_data import base_iri, build_folder, cache_folder, labels, page_summary
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -40,8 +42,11 @@ TITLE = "histgraph: Mao Zedong's cable of 2 January 1950"
 
 
 def dataset_summary() -> DatasetCounts:
-    """Triples, subjects, graphs and classes of the build being served (once per build)."""
+    """Triples, subjects, graphs and classes of the build being served (once per build: the build's count, else the store's)."""
     context = get_context()
+    built = page_summary()
+    if built is not None:
+        return context.cached("dataset-counts", lambda: counts_from_json(built["dataset"]))
     return context.cached("dataset-counts", lambda: dataset_counts(context.store, base_iri()))
 
 
@@ -59,7 +64,8 @@ def void() -> Response:
     chosen = rep.choose(request.accept_mimetypes)
     # A browser (HTML preferred) gets Turtle too: the description is data, not a page.
     fmt = rep.rdf_format("turtle" if chosen in (None, rep.HTML) else chosen)
-    response = make_response(rep.serialize(_void(), fmt))
+    # Written once per build and format: at 10,000 documents the description has a subset per named graph.
+    response = make_response(get_context().cached(f"void:{fmt.name}", lambda: rep.serialize(_void(), fmt)))
     response.headers["Content-Type"] = fmt.content_type
     response.vary.add("Accept")
     return response
@@ -108,7 +114,8 @@ def dump(name: str) -> Response:
         abort(404, description="The downloads are: " + ", ".join(DUMPS) + ".")
     media = DUMPS[name][0]
     if name == "void.ttl":
-        response = make_response(rep.serialize(_void(), rep.rdf_format("turtle")))
+        turtle = rep.rdf_format("turtle")
+        response = make_response(get_context().cached(f"void:{turtle.name}", lambda: rep.serialize(_void(), turtle)))
         response.headers["Content-Type"] = "text/turtle; charset=utf-8"
         return response
     if folder is None:
@@ -168,20 +175,61 @@ def licence() -> WerkzeugResponse:
     return redirect(url_for("home.index") + "#licence", 302)
 
 
-@blueprint.route("/sitemap.xml")
-def sitemap() -> Response:
-    """Every page worth indexing: home, lists, and each entity's page."""
-    root = request.url_root.rstrip("/")
-    base = base_iri()
-    paths = ["/", url_for("document.index"), url_for("browse.index")]
-    for kind, items in sorted(members().items()):
-        paths.append(url_for("browse.kind", kind=kind))
-        paths += [path for _, iri in items if (path := site_path(iri, base))]
-    from xml.etree import ElementTree as ET
+#: URLs per part of the sitemap: the protocol allows 50,000 (and 50 MB); fewer keep a part quick to write.
+SITEMAP_PART = 5_000
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
-    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    for path in paths:
-        ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = root + path
-    response = make_response(ET.tostring(urlset, encoding="utf-8", xml_declaration=True))
+
+def _sitemap_paths() -> list[str]:
+    """Every page worth indexing, in order: home, the lists, each list's pages, each entity's page (once per build)."""
+
+    def make() -> list[str]:
+        base = base_iri()
+        paths = ["/", url_for("document.index"), url_for("browse.index")]
+        for kind, _heading, _count in sorted(kind_counts()):
+            paths.append(url_for("browse.kind", kind=kind))
+            paths += [path for _, iri in kind_members(kind) or () if (path := site_path(iri, base))]
+        return paths
+
+    return get_context().cached("sitemap-paths", make)
+
+
+def _xml(root: ET.Element) -> Response:
+    response = make_response(ET.tostring(root, encoding="utf-8", xml_declaration=True))
     response.headers["Content-Type"] = "application/xml; charset=utf-8"
     return response
+
+
+@blueprint.route("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page worth indexing: one list, or an index of parts of at most :data:`SITEMAP_PART` URLs.
+
+    The sitemaps.org protocol: a sitemap holds at most 50,000 URLs, and a
+    sitemap index names the sitemaps of a larger site.
+    """
+    paths = _sitemap_paths()
+    root = request.url_root.rstrip("/")
+    if len(paths) <= SITEMAP_PART:
+        return _part(paths, root)
+    index = ET.Element("sitemapindex", xmlns=_SITEMAPS)
+    for part in range(1, -(-len(paths) // SITEMAP_PART) + 1):
+        ET.SubElement(ET.SubElement(index, "sitemap"), "loc").text = root + url_for("dataset.sitemap_part", part=part)
+    return _xml(index)
+
+
+@blueprint.route("/sitemap-<int:part>.xml")
+def sitemap_part(part: int) -> Response:
+    """One part of the sitemap index (the first is ``sitemap-1.xml``)."""
+    paths = _sitemap_paths()
+    count = -(-len(paths) // SITEMAP_PART)
+    if not 1 <= part <= count:
+        abort(404, description=f"The sitemap has parts 1 to {count}; /sitemap.xml lists them.")
+    start = (part - 1) * SITEMAP_PART
+    return _part(paths[start:start + SITEMAP_PART], request.url_root.rstrip("/"))
+
+
+def _part(paths: list[str], root: str) -> Response:
+    urlset = ET.Element("urlset", xmlns=_SITEMAPS)
+    for path in paths:
+        ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = root + path
+    return _xml(urlset)

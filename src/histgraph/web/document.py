@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, make_response, render_template
 
 from histgraph.errors import quoted
 from histgraph.present.cite import FORMATS, citation
-from histgraph.web.client_input import minted_iri
+from histgraph.web.browse import PAGE_SIZE, kind_members
+from histgraph.web.client_input import minted_iri, whole_number
 from histgraph.web.context import get_context
-from histgraph.web.home import DOCUMENTS
 from histgraph.web.page_data import labels
 
 blueprint = Blueprint("document", __name__)
@@ -23,12 +23,15 @@ EXTENSIONS = {ext: name for name, (ext, _, _) in FORMATS.items()}
 
 @blueprint.route("/documents/")
 def index() -> str:
-    """Every document of the dataset, with its citation."""
+    """Every document of the dataset, with its citation, by title, a page at a time."""
     context = get_context()
-    rows = context.cached("documents", lambda: [
-        (str(r["doc"]), str(r["label"])) for r in context.store.select(DOCUMENTS)])
-    citations = [c for c in (citation(context.store, iri, labels()) for iri, _ in rows) if c]
-    return render_template("document-index.html", citations=citations)
+    rows = kind_members("document") or []
+    # Past the last page shows the last, as the browse lists do.
+    page = min(whole_number("page", 1), max(1, -(-len(rows) // PAGE_SIZE)))
+    start = (page - 1) * PAGE_SIZE
+    citations = [c for c in (citation(context.store, iri, labels()) for _, iri in rows[start:start + PAGE_SIZE]) if c]
+    return render_template("document-index.html", citations=citations, page=page, total=len(rows), start=start,
+                           page_size=PAGE_SIZE)
 
 
 @blueprint.route("/cite/<slug>.<fmt>")

@@ -12,17 +12,12 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from histgraph.present.labels import is_web_link
+from histgraph.present.page_summaries import HOME_DOCUMENTS, documents
 from histgraph.present.site_paths import local_href
 from histgraph.web.context import get_context
+from histgraph.web.page_data import page_summary
 
 blueprint = Blueprint("home", __name__)
-
-DOCUMENTS = """
-PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } GROUP BY ?doc ORDER BY ?label
-"""
-
 
 @blueprint.app_context_processor
 def layout_helpers() -> dict[str, Callable[..., object]]:
@@ -83,8 +78,12 @@ def index() -> str:
     from histgraph.web.dataset import dataset_summary
 
     counts = kind_counts()  # the browse index's counts: one count per kind, shown in both places
-
-    documents = context.cached("home-documents", lambda: [
-        (str(r["doc"]), str(r["label"])) for r in context.store.select(DOCUMENTS)])
-    return render_template("home.html", counts=counts, documents=documents,
+    built = page_summary()
+    if built is not None:
+        first, total = built["documents"]["first"], built["documents"]["total"]
+    else:
+        every = context.cached("home-documents", lambda: documents(context.store))
+        first, total = every[:HOME_DOCUMENTS], len(every)
+    # A few documents by name: the rest are one link away, on the list of documents.
+    return render_template("home.html", counts=counts, documents=first, documents_total=total,
                            summary=dataset_summary())

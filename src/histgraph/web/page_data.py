@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from histgraph.present.labels import LabelIndex
+from histgraph.present.page_summaries import LABELS, SUMMARY
+from histgraph.store.layout import read_page_file
 from histgraph.web.context import get_context
 
 
 def labels() -> LabelIndex:
-    """The label index of the build being served (read once per build)."""
+    """The label index of the build being served (read once per build: the build's file, else the store)."""
     context = get_context()
-    return context.cached("labels", lambda: LabelIndex.load(context.store))
+    return context.cached("labels", lambda: built_labels() or LabelIndex.load(context.store))
+
+
+def built_labels() -> LabelIndex | None:
+    """The label index the build wrote (:mod:`histgraph.present.page_summaries`), or None without one."""
+    best = read_page_file(build_folder(), LABELS)
+    return LabelIndex(best=best) if best is not None else None
+
+
+def page_file(name: str) -> object:
+    """A page file the build wrote (:mod:`histgraph.present.page_summaries`), read once per build; None without."""
+    return get_context().cached(f"page-file:{name}", lambda: read_page_file(build_folder(), name))
+
+
+def page_summary() -> dict[str, Any] | None:
+    """The build's summary for the pages (counts, sizes, ranges), or None when the build wrote none."""
+    found = page_file(SUMMARY)
+    return found if isinstance(found, dict) else None
 
 
 def base_iri() -> str:

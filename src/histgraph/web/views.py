@@ -9,6 +9,7 @@ per build and cached.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
@@ -27,9 +28,11 @@ from histgraph.present.network import (
     bounded,
     extract_network,
 )
-from histgraph.present.timeline import extract_timeline
+from histgraph.present.page_summaries import NETWORK_ACTORS, TIMELINE
+from histgraph.present.timeline import extract_timeline, timeline_page, timeline_pages
 from histgraph.web.client_input import choices, web_iri, whole_number
 from histgraph.web.context import get_context
+from histgraph.web.page_data import page_file, page_summary
 from histgraph.web.search import MAX_QUERY, names
 
 blueprint = Blueprint("views", __name__)
@@ -86,8 +89,20 @@ def _downloads() -> list[tuple[str, str]]:
 
 
 def _actors() -> dict[str, Any]:
+    built = page_file(NETWORK_ACTORS)  # the build's: drawing it from the store reads the whole network
+    if isinstance(built, dict):
+        return built
     context = get_context()
     return context.cached("views-network-actors", lambda: actors_json(_network(), context.settings.base_iri))
+
+
+def _network_size() -> tuple[int, int]:
+    """How many nodes and edges the whole network has: the build's count, else the store's network."""
+    built = page_summary()
+    if built is not None:
+        return built["network"]["nodes"], built["network"]["edges"]
+    graph = _network()
+    return len(graph.nodes), len(graph.edges)
 
 
 def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
@@ -125,7 +140,8 @@ def network() -> str:
     """The network page: who dealt with whom (default), every kind (``?view=all``), or one entity's
     neighbourhood (``?focus=IRI`` or ``?name=``, with ``?depth=``); never more than it can draw legibly."""
     focus, depth, view = _focus_iri(), _depth(), _view()
-    graph = _network()
+    # The whole network only for a focus or every kind: the default view is the build's.
+    graph = _network() if focus or view != "actors" else Network()
     if focus == "":
         data = Network().to_json(get_context().settings.base_iri)
         src = None
@@ -148,8 +164,8 @@ def network() -> str:
         kinds=[(k, KIND_STYLES[k]) for k in KINDS],
         modalities=list(MODALITIES.values()),
         downloads=_downloads(),
-        node_count=len(graph.nodes),
-        edge_count=len(graph.edges),
+        node_count=_network_size()[0],
+        edge_count=_network_size()[1],
     )
 
 
@@ -177,28 +193,41 @@ def network_json() -> Response:
 
 
 def _timeline_json() -> dict[str, Any]:
+    built = page_file(TIMELINE)  # the build's: reading it from the store takes seconds at 10,000 documents
+    if isinstance(built, dict):
+        return built
     context = get_context()
     return context.cached(
         "views-timeline-json", lambda: extract_timeline(context.store).to_json(context.settings.base_iri)
     )
 
 
+def _timeline_page() -> dict[str, Any]:
+    """The page of the timeline asked for (``?page=``, the last when past it), once per build and page."""
+    whole = _timeline_json()
+    last = timeline_pages(whole)
+    page = min(whole_number("page", 1), last)
+    return get_context().cached(f"views-timeline-page:{page}", lambda: timeline_page(whole, page))
+
+
 @blueprint.route("/timeline")
 def timeline() -> str:
-    """The timeline page: reported events, the plan, and the record of other sources."""
-    data = _timeline_json()
-    return render_template(
-        "timeline.html",
-        src=url_for("views.timeline_json"),
-        data=data,
-        downloads=_downloads(),
-    )
+    """The timeline page: reported events, the plan, and the record of other sources, a page at a time."""
+    data = _timeline_page()
+    # One page: the whole timeline's JSON, as before paging; else the page's own.
+    src = url_for("views.timeline_json", page=data["page"]) if data["pages"] > 1 else url_for("views.timeline_json")
+    return render_template("timeline.html", src=src, data=data, downloads=_downloads())
 
 
 @blueprint.route("/timeline.json")
 def timeline_json() -> Response:
-    """The timeline's rows, dated items, undated notes and consistency flags as JSON."""
-    return jsonify(_timeline_json())
+    """The timeline's rows, dated items, undated notes and consistency flags as JSON (``?page=`` for one page)."""
+    if request.args.getlist("page"):
+        return jsonify(_timeline_page())
+    context = get_context()
+    # Serialized once per build: at 10,000 documents it is megabytes.
+    body = context.cached("views-timeline-body", lambda: json.dumps(_timeline_json(), sort_keys=True, separators=(",", ":")).encode())
+    return Response(body, mimetype="application/json")
 
 
 def _map_json() -> dict[str, Any]:

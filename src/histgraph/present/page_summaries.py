@@ -1,0 +1,131 @@
+"""What the pages show of the whole archive, computed once by the build instead of on a first visit.
+
+The home page's counts, the browse lists, the VoID statistics, the sitemap, the
+network's actors and the timeline each read the whole store. At 10,000
+documents that took 6 to 50 s on a fresh server (issue #18), so the build
+computes them once (:func:`write_page_summaries`, called by ``histgraph build``
+before the build's manifest is written) into the build's ``pages/`` folder
+(:data:`histgraph.store.layout.PAGES_DIR`), and the pages read the files. A
+server without them (a remote store, a build made without the pages) computes
+the same values with the same functions here, once per build.
+
+The files, JSON written deterministically by :func:`histgraph.store.layout.write_page_files`:
+
+* ``summary.json``: the count per kind, the dataset's VoID counts, the number of
+  documents and the first few by name, the network's and the timeline's sizes and range;
+* ``labels.json``: the best label of every labelled IRI (:class:`LabelIndex`);
+* ``browse/<kind>.json``: every member of a kind, ``[label, IRI]`` sorted by label;
+* ``network-actors.json``: the actors' view of the network (who dealt with whom);
+* ``timeline.json``: the whole timeline, which the timeline page shows a page at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal
+
+from histgraph.present.kinds import BROWSE_HEADINGS, kind_of
+from histgraph.present.labels import LabelIndex
+from histgraph.present.network import actors_json, extract_network
+from histgraph.present.timeline import extract_timeline
+from histgraph.present.void import DatasetCounts, dataset_counts
+from histgraph.store import EmbeddedStore, SelectStore, Store
+from histgraph.store.layout import STORE_DIR, write_page_files
+
+SUMMARY = "summary.json"
+LABELS = "labels.json"
+NETWORK_ACTORS = "network-actors.json"
+TIMELINE = "timeline.json"
+#: The documents the home page names; the rest are on the list of documents.
+HOME_DOCUMENTS = 20
+
+SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s a ?type . FILTER(STRSTARTS(STR(?s), ?prefix)) }"
+DOCUMENTS = """
+PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } GROUP BY ?doc ORDER BY ?label
+"""
+
+
+def browse_file(kind: str) -> str:
+    """The page file of one kind's members."""
+    return f"browse/{kind}.json"
+
+
+def browse_members(store: SelectStore, index: LabelIndex, base_iri: str) -> dict[str, list[tuple[str, str]]]:
+    """``kind -> [(label, IRI)]`` sorted by label, for every typed minted node but annotations."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in store.select(SUBJECTS, {"prefix": Literal(base_iri + "id/")}):
+        iri = str(row["s"])
+        kind = kind_of(iri, base_iri)
+        if kind and "#" not in iri and kind != "annotation":
+            found[kind].append((index.label(iri), iri))
+    return {k: sorted(v, key=lambda x: (x[0].lower(), x[1])) for k, v in sorted(found.items())}
+
+
+def documents(store: SelectStore) -> list[tuple[str, str]]:
+    """Every document as ``(IRI, label)``, by label."""
+    return [(str(r["doc"]), str(r["label"])) for r in store.select(DOCUMENTS)]
+
+
+def kind_counts(members: dict[str, list[tuple[str, str]]]) -> list[tuple[str, int]]:
+    """``(kind, how many)`` for every browsed kind that has members, in the browse order."""
+    return [(k, len(members[k])) for k in BROWSE_HEADINGS if k in members]
+
+
+def counts_json(counts: DatasetCounts) -> dict[str, Any]:
+    """The dataset's counts as JSON (read back by :func:`counts_from_json`)."""
+    return dataclasses.asdict(counts)
+
+
+def counts_from_json(data: dict[str, Any]) -> DatasetCounts:
+    """The dataset's counts written by :func:`counts_json`."""
+    return DatasetCounts(
+        data["triples"], data["subjects"], tuple(tuple(g) for g in data["graphs"]),
+        tuple(tuple(c) for c in data["classes"]), data["entities"], tuple(data["vocabularies"]),
+    )
+
+
+def timeline_range(timeline: dict[str, Any]) -> dict[str, Any]:
+    """How many items the timeline has, and the earliest start and latest end of its dated items."""
+    dated = timeline["items"]
+    return {
+        "items": len(dated), "undated": len(timeline["undated"]), "flags": len(timeline["flags"]),
+        "first": min((i["start"] for i in dated), default=None),
+        "last": max((i["end"] for i in dated), default=None),
+    }
+
+
+def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
+    """Every page file of the store's data: file name -> JSON value (see the module's docstring)."""
+    index = LabelIndex.load(store)
+    members = browse_members(store, index, base_iri)
+    docs = documents(store)
+    network = extract_network(store)
+    timeline = extract_timeline(store).to_json(base_iri)
+    summary = {
+        "kinds": kind_counts(members),
+        "dataset": counts_json(dataset_counts(store, base_iri)),
+        "documents": {"total": len(docs), "first": docs[:HOME_DOCUMENTS]},
+        "network": {"nodes": len(network.nodes), "edges": len(network.edges)},
+        "timeline": timeline_range(timeline),
+    }
+    files: dict[str, object] = {
+        SUMMARY: summary,
+        LABELS: index.best,
+        NETWORK_ACTORS: actors_json(network, base_iri),
+        TIMELINE: timeline,
+    }
+    files.update({browse_file(kind): rows for kind, rows in members.items()})
+    return files
+
+
+def write_page_summaries(folder: Path, base_iri: str) -> list[str]:
+    """Compute the page files of the build at ``folder`` from its store and write them; their names."""
+    store = EmbeddedStore(ox.Store.read_only(str(folder / STORE_DIR)), folder.name)
+    return write_page_files(folder, page_summaries(store, base_iri))
