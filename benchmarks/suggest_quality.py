@@ -106,7 +106,8 @@ def measure(data_dir: Path, document_id: str = CABLE, *, leave_out: frozenset[st
     """Recall and precision per kind (people, groups, places, works, dates, durations) on ``document_id``."""
     folder = data_dir / "documents" / document_id
     text = (folder / "text.txt").read_text(encoding="utf-8")
-    entries = build_suggestions(text, name_index(data_dir, leave_out=leave_out), document_date(folder))
+    entries = build_suggestions(text, name_index(data_dir, leave_out=leave_out, documents=[document_id]),
+                                document_date(folder))
     mentions, dates = gold(folder, text)
     # One row per suggested place: the entities it offers, and whether it offers several.
     suggested = [

@@ -33,7 +33,7 @@ is linear in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,17 +177,22 @@ def _derived_forms(kind: str, label: str, has_han_label: bool) -> list[tuple[str
     return forms
 
 
-def name_index(data_dir: Path, *, leave_out: frozenset[str] = frozenset()) -> NameIndex:
+def name_index(data_dir: Path, *, leave_out: frozenset[str] = frozenset(),
+               documents: Iterable[str] = ()) -> NameIndex:
     """The names of the project's people, groups, places and works, and the snapshot's for reviewed matches.
 
-    ``leave_out`` names sources of names not to use (``asWritten``: the forms
-    the archive's documents were found to write, to measure on a document as
-    if it were new).
+    Read from the shared files (``authorities/``, ``links/``, ``enrichment/``,
+    ``record/``), where those entities are declared, and the folders of
+    ``documents`` only: reading every document's facts to find a few hundred
+    records took 73 s and 1.5 GB at 10,000 documents. ``leave_out`` names
+    sources of names not to use (``asWritten``: the forms the archive's
+    documents were found to write, to measure on a document as if it were new).
     """
+    from histgraph.build.load import read_project
+    from histgraph.store import EmbeddedStore
     from histgraph.wikidata.client import load_query
-    from histgraph.wikidata.local import project_store
 
-    store = project_store(data_dir)
+    store = EmbeddedStore.from_quads(read_project(data_dir, only_documents=documents).quads, version="project")
     kinds: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     english: dict[str, set[str]] = {}

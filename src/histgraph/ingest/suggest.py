@@ -221,7 +221,7 @@ def suggest(data_dir: Path, document: str) -> SuggestResult:
     folder = document_folder(data_dir, document)
     document_id = folder.name
     text = (folder / "text.txt").read_text(encoding="utf-8")
-    entries = build_suggestions(text, name_index(data_dir), document_date(folder))
+    entries = build_suggestions(text, name_index(data_dir, documents=[document_id]), document_date(folder))
     path = review_path(data_dir, document_id)
     if path.is_file():
         decided = {e["id"]: e.get("decisions", []) for e in load_suggestions(path)["entries"]}
