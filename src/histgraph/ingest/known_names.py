@@ -18,7 +18,8 @@ names put the family name first: "Zhou" from "Zhou Enlai"), a label without
 its parenthetical qualifier even in lower case ("workers" from "workers (in
 China)"), and the head of a group's or work's label before "of" when it is
 itself capitalised ("Central Committee" from "Central Committee of the Chinese
-Communist Party"). Each entity found says how its name was matched
+Communist Party"); family names and heads only where the text capitalises
+them ("Ye" is a name, "ye" is not). Each entity found says how its name was matched
 (``matched_by``), so the reviewer knows a surname from a full label.
 
 A text is read as words (runs of letters and digits); at each word the longest
