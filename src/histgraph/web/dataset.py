@@ -217,14 +217,15 @@ def sitemap() -> Response:
     return _xml(index)
 
 
-@blueprint.route("/sitemap-<int:part>.xml")
-def sitemap_part(part: int) -> Response:
+@blueprint.route("/sitemap-<part>.xml")
+def sitemap_part(part: str) -> Response:
     """One part of the sitemap index (the first is ``sitemap-1.xml``)."""
     paths = _sitemap_paths()
     count = -(-len(paths) // SITEMAP_PART)
-    if not 1 <= part <= count:
+    number = int(part) if part.isascii() and part.isdigit() and len(part) < 10 else 0
+    if not 1 <= number <= count:
         abort(404, description=f"The sitemap has parts 1 to {count}; /sitemap.xml lists them.")
-    start = (part - 1) * SITEMAP_PART
+    start = (number - 1) * SITEMAP_PART
     return _part(paths[start:start + SITEMAP_PART], request.url_root.rstrip("/"))
 
 
