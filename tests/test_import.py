@@ -218,3 +218,18 @@ def test_a_redirect_to_another_scheme_is_refused(project: Path, page_server: str
     followed = f"{page_server}/redirect?{urllib.parse.urlencode({'to': page_server + '/fixture-page.html'})}"
     result = CliRunner().invoke(main, ["--project", str(project.parent), "import", followed, "--id", "followed"])
     assert result.exit_code == 0, result.output
+
+
+def test_an_edition_declared_by_an_earlier_import_is_not_declared_again(project: Path) -> None:
+    """Protects 'one record per entity' across imports: the first import of a page citing an unknown edition
+    declares its book in its document.ttl; a second document citing the same book points at that record
+    (read from the first document's document.ttl, not only from data/authorities/) instead of declaring it
+    again, which the build would refuse."""
+    book_type = (URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("https://schema.org/Book"))
+    first = import_document(project, str(FIXTURES / "fixture-letter.tei.xml"), document_id="first")
+    declared = set(Graph().parse(first.folder / "document.ttl", format="turtle").subjects(*book_type))
+    assert declared
+    second = import_document(project, str(FIXTURES / "fixture-letter.tei.xml"), document_id="second")
+    graph = Graph().parse(second.folder / "document.ttl", format="turtle")
+    assert not set(graph.subjects(*book_type))
+    assert declared <= set(graph.objects(None, URIRef("https://schema.org/isPartOf")))

@@ -40,13 +40,25 @@ class ImportResult:
 
 
 def known_works(data_dir: Path) -> KnownWorks:
-    """The project's named works, read from its authoring files (no build needed)."""
+    """The project's named works, read from its authoring files (no build needed).
+
+    Works are declared in the shared files, and editions no other document
+    cited yet in the ``document.ttl`` of the document that cites them; only
+    those files are read (not every document's facts and texts, which took
+    73 s at 10,000 documents).
+    """
+    from histgraph.build import input_files
+    from histgraph.build.load import SHARED_FOLDERS, document_folders, parse_file, project_root
+    from histgraph.store import EmbeddedStore
     from histgraph.wikidata.client import load_query
-    from histgraph.wikidata.local import project_store
 
     if not (data_dir / "authorities").is_dir():
         return KnownWorks({})
-    rows = project_store(data_dir).select(load_query("known-works", "histgraph.ingest"))
+    root = project_root(data_dir)
+    paths = [path for folder in SHARED_FOLDERS for path in input_files.shared_files(data_dir.absolute() / folder, root)]
+    paths += [folder / "document.ttl" for folder in document_folders(data_dir) if (folder / "document.ttl").is_file()]
+    quads = [quad for path in paths for quad in parse_file(path, None, root)]
+    rows = EmbeddedStore.from_quads(quads, version="project").select(load_query("known-works", "histgraph.ingest"))
     return KnownWorks({" ".join(str(r["name"]).split()).casefold(): str(r["work"]) for r in rows})
 
 
