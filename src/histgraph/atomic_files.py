@@ -18,11 +18,17 @@ from typing import BinaryIO
 
 
 @contextmanager
-def replacing(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+def replacing(path: Path, *, mode: int | None = None, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary handle whose bytes replace ``path`` when the block ends without error.
 
     ``mode`` sets the file's permissions (e.g. ``0o444`` for a file that is
-    hard-linked and must never be changed in place).
+    hard-linked and must never be changed in place). With ``durable=False`` the
+    bytes are not flushed to disk before the rename: running readers still see
+    the old file or the new one, but after a power cut the new name may hold an
+    empty or partial file. Only for files that are checked when read, or made
+    durable together (one ``os.sync()``) before anything points at them: a
+    build writes tens of thousands of cache files, and one flush each cost more
+    than writing them.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -47,7 +53,8 @@ def replacing(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
                 os.fchmod(handle.fileno(), mode)
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
+            if durable:
+                os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.replace(temporary, path)
     except BaseException:
         with suppress(FileNotFoundError):
@@ -55,8 +62,11 @@ def replacing(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomically(path: Path, data: bytes | str, *, mode: int | None = None) -> Path:
-    """Replace ``path`` with ``data`` (text is written as UTF-8, newlines as given); returns ``path``."""
-    with replacing(path, mode=mode) as handle:
+def write_atomically(path: Path, data: bytes | str, *, mode: int | None = None, durable: bool = True) -> Path:
+    """Replace ``path`` with ``data`` (text is written as UTF-8, newlines as given); returns ``path``.
+
+    ``durable=False``: see :func:`replacing`.
+    """
+    with replacing(path, mode=mode, durable=durable) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path

@@ -16,8 +16,12 @@ def _read_part_job(context: _Context, job: tuple[PartSpec, str]) -> dict[str, ob
     base_iri, ontology_dir, cache_root = context
     spec, digest = job
     meta, nq, trig = read_part(spec, digest, base_iri, ontology_dir)
-    Cache(cache_root).store(meta, nq, trig)
+    Cache(cache_root).store_outputs(meta, nq, trig)  # the caller writes the meta (Cache.store_metas)
     return meta.to_json()
+
+
+#: Parts whose metas are written together, after one flush of their outputs to disk.
+_META_BATCH = 1000
 
 
 def read_one_part(plan: Plan, index: int) -> PartMeta:
@@ -25,6 +29,7 @@ def read_one_part(plan: Plan, index: int) -> PartMeta:
     meta = plan.cache.load_meta(plan.digests[index])
     if meta is None:
         meta = PartMeta.from_json(_read_part_job(_context(plan), (plan.specs[index], plan.digests[index])))
+        plan.cache.store_metas([meta])
     return meta
 
 
@@ -38,9 +43,17 @@ def read_parts(plan: Plan) -> list[PartMeta]:
     todo = [i for i, meta in enumerate(metas) if meta is None]
     plan.tick.stage("reading", len(todo))
     jobs = [(plan.specs[i], plan.digests[i]) for i in todo]
-    for i, data in zip(todo, run_jobs(_read_part_job, _context(plan), jobs), strict=True):
-        metas[i] = PartMeta.from_json(data)
-        plan.tick.advance()
+    unsaved: list[PartMeta] = []
+    try:
+        for i, data in zip(todo, run_jobs(_read_part_job, _context(plan), jobs), strict=True):
+            metas[i] = meta = PartMeta.from_json(data)
+            unsaved.append(meta)
+            if len(unsaved) >= _META_BATCH:  # while the workers read on
+                plan.cache.store_metas(unsaved)
+                unsaved = []
+            plan.tick.advance()
+    finally:  # parts read before a failure stay cached
+        plan.cache.store_metas(unsaved)
     return [m for m in metas if m is not None]
 
 
