@@ -24,7 +24,13 @@ from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.present.kinds import BROWSE_HEADINGS
 from histgraph.present.labels import LabelIndex
-from histgraph.present.network import MAX_ACTORS, MAX_DRAWN, extract_network
+from histgraph.present.network import (
+    MAX_ACTORS,
+    MAX_DRAWN,
+    MAX_FACTS_LISTED,
+    MAX_TIES,
+    extract_network,
+)
 from histgraph.present.page_summaries import (
     HOME_DOCUMENTS,
     SUMMARY,
@@ -39,6 +45,7 @@ from histgraph.store.layout import MANIFEST, PAGES_DIR, verify_manifest
 from histgraph.web import create_app
 from histgraph.web.browse import PAGE_SIZE
 from histgraph.web.dataset import SITEMAP_PART
+from histgraph.web.views import TABLE_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,10 +105,12 @@ def test_every_kind_of_page_answers_and_no_list_is_whole(archive) -> None:  # ty
     timeline_json = client.get("/timeline.json?page=1").get_json()
     assert len(timeline_json["items"]) == TIMELINE_PAGE and timeline_json["pages"] > 1
     network = client.get("/network.json?view=actors").get_json()
-    assert 0 < len(network["nodes"]) <= MAX_ACTORS
+    assert 0 < len(network["nodes"]) <= MAX_ACTORS and 0 < len(network["edges"]) <= MAX_TIES
+    assert max(len(e["facts"]) for e in network["edges"]) <= MAX_FACTS_LISTED
     everything = client.get("/network.json?view=all").get_json()
     assert 0 < len(everything["nodes"]) <= MAX_DRAWN
-    _page(client, "/network")
+    table = _page(client, "/network").xpath("//table[@id='network-table']/tbody/tr")
+    assert 0 < len(table) <= TABLE_ROWS
     search = _page(client, "/search?q=Ashgrove")
     assert search.xpath("//ol[@class='search-results']/li")
     for path in ("/browse/", "/map", "/report", "/id/document/cable-1950-01-02-mao-to-ccp-cc"):

@@ -327,6 +327,11 @@ FACT_KINDS = frozenset({"event", "plan", "step", "option", "request", "question"
 MAX_DRAWN = 400
 #: The most actors the actors' view draws.
 MAX_ACTORS = 150
+#: The most ties (pairs of actors) the actors' view draws, the strongest first: in a large archive
+#: nearly every pair of the drawn actors shares some fact, and 11,000 lines draw nothing legible.
+MAX_TIES = 600
+#: The facts an actors' tie names; ``fact_count`` says how many there are in all.
+MAX_FACTS_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -382,7 +387,9 @@ def _pair_modality(network: Network, facts: Iterable[str]) -> str | None:
 def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dict[str, Any]:
     """The actors' view as JSON for the viewer: actors as nodes, one edge per pair labelled by what ties them.
 
-    At most ``limit`` actors, those of the strongest ties first; ``total_nodes`` and
+    At most ``limit`` actors, those of the strongest ties first, and at most
+    :data:`MAX_TIES` ties between them, each naming at most :data:`MAX_FACTS_LISTED`
+    facts (``fact_count`` says how many); ``total_nodes``, ``total_edges`` and
     ``note`` say what was left out.
     """
     pairs = dealings(network)
@@ -402,9 +409,9 @@ def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dic
     data = shown.to_json(base_iri)
     data["view"] = "actors"
     data["edges"] = []
-    for d in pairs:
-        if d.first not in kept or d.second not in kept:
-            continue
+    ties = [d for d in pairs if d.first in kept and d.second in kept]
+    strongest = sorted(ties, key=lambda d: (-(len(d.facts) + len(d.relations)), d.first, d.second))[:MAX_TIES]
+    for d in sorted(strongest, key=lambda d: (d.first, d.second)):
         about = [network.nodes[f].label for f in d.facts]
         words = "; ".join(about[:2]) + (f"; and {len(about) - 2} more" if len(about) > 2 else "")
         data["edges"].append({
@@ -412,12 +419,20 @@ def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dic
             "relation": "dealt with", "label": words or "; ".join(d.relations),
             "modality": _pair_modality(network, d.facts),
             "facts": [{"id": f, "label": network.nodes[f].label, "kind": network.nodes[f].kind,
-                       "modality": network.nodes[f].modality, "href": site_path(f, base_iri)} for f in d.facts],
+                       "modality": network.nodes[f].modality, "href": site_path(f, base_iri)}
+                      for f in d.facts[:MAX_FACTS_LISTED]],
+            "fact_count": len(d.facts),
             "relations": list(d.relations),
         })
     data["total_nodes"] = len(actors)
+    data["total_edges"] = len(ties)
+    notes = []
     if len(actors) > len(kept):
-        data["note"] = f"showing the {len(kept)} actors with the strongest ties, of {len(actors)}"
+        notes.append(f"showing the {len(kept)} actors with the strongest ties, of {len(actors)}")
+    if len(ties) > len(strongest):
+        notes.append(f"the {len(strongest)} strongest of their {len(ties)} ties")
+    if notes:
+        data["note"] = ", ".join(notes)
     return data
 
 

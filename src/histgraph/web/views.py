@@ -49,6 +49,8 @@ DOWNLOADS = {
     "network.dot": "dot",
 }
 MAX_DEPTH = 3
+#: The rows of the table beside the picture, the strongest first (the JSON has every drawn edge).
+TABLE_ROWS = 200
 
 
 def _network() -> Network:
@@ -131,7 +133,7 @@ def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     for e in data["edges"]:
         first, second = nodes[e["source"]], nodes[e["target"]]
         rows.append({"first": first, "second": second, "label": e["label"], "modality": e["modality"],
-                     "facts": e.get("facts", []), "count": len(e.get("facts", [])) or 1})
+                     "facts": e.get("facts", []), "count": e.get("fact_count") or len(e.get("facts", [])) or 1})
     return sorted(rows, key=lambda r: (-r["count"], r["first"]["label"], r["second"]["label"]))
 
 
@@ -159,7 +161,8 @@ def network() -> str:
         max_depth=MAX_DEPTH,
         view=view,
         data=data,
-        rows=_rows(data),
+        rows=_rows(data)[:TABLE_ROWS],
+        rows_total=len(data["edges"]),
         actor_kinds=ACTOR_KINDS,
         kinds=[(k, KIND_STYLES[k]) for k in KINDS],
         modalities=list(MODALITIES.values()),

@@ -41,7 +41,9 @@
         data: { id: e.id, source: e.source, target: e.target, label: e.label,
                 relation: e.relation, modality: e.modality || "none",
                 facts: (e.facts || []).map(function (f) { return f.label; }),
-                weight: Math.max(1, (e.facts || []).length) }
+                // fact_count: the actors' view names only the first few facts of a tie.
+                count: e.fact_count || (e.facts || []).length,
+                weight: Math.max(1, e.fact_count || (e.facts || []).length) }
       });
     });
     return elements;
@@ -136,7 +138,7 @@
       if (d.facts && d.facts.length) {
         var list = document.createElement("ul");
         d.facts.forEach(function (f) { list.appendChild(text("li", f)); });
-        panel.appendChild(text("p", "What ties them (" + d.facts.length + "):"));
+        panel.appendChild(text("p", "What ties them (" + (d.count || d.facts.length) + "):"));
         panel.appendChild(list);
       } else {
         panel.appendChild(text("p", d.relation, "hint"));
