@@ -48,7 +48,7 @@ def command(
     """
     from histgraph.endpoint.answers import write_boolean, write_select, write_table
     from histgraph.endpoint.named_queries import Page, get_query, load_queries, run_page, run_query
-    from histgraph.store import SelectResult, open_store, to_oxigraph
+    from histgraph.store import EmbeddedStore, SelectResult, open_store, to_oxigraph
 
     settings = settings_from(ctx)
     queries = load_queries(settings.queries_dir)
@@ -75,7 +75,9 @@ def command(
         elif not isinstance(result, SelectResult):
             click.echo(result.serialize(format="turtle"))
         return
-    paged = run_page(store, query, values, Page.parse(limit, offset))
+    # The build's folder: a page of a whole list is read in the order the build wrote.
+    folder = store.path.parent if isinstance(store, EmbeddedStore) and store.path is not None else None
+    paged = run_page(store, query, values, Page.parse(limit, offset), folder)
     rows = [[to_oxigraph(row[v]) if v in row else None for v in paged.result.variables] for row in paged.result.rows]
     if fmt == "table":
         click.echo(write_table(paged.result.variables, rows))

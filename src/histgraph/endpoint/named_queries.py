@@ -7,6 +7,7 @@ Front matter lines start with ``#+`` (as in grlc)::
     #+ param: document iri optional -- the document whose events to list
     #+ param: since date optional default=1950-01-01 -- earliest date
     #+ tags: events, time
+    #+ key: event
 
 A parameter ``NAME`` is the query variable ``?NAME``. Values are validated for
 their declared type (``iri``, ``string``, ``integer``, ``date``, ``datetime``,
@@ -19,6 +20,10 @@ A SELECT query is a list and is read a page at a time (:class:`Page`:
 :func:`count_text` for the total number of rows, both from the query with its
 values already bound. ``limit``, ``offset`` and ``format`` are reserved: no
 query declares a parameter of those names.
+
+``#+ key:`` names the variables that tell the rows apart (one row per value):
+the build then writes the whole list's order, and a page of it is looked up
+rather than computed (:mod:`histgraph.endpoint.row_order`).
 """
 
 from __future__ import annotations
@@ -103,6 +108,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     tags: tuple[str, ...]
     text: str
+    #: The variables that tell the rows apart (``#+ key:``), or none.
+    key: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -143,10 +150,10 @@ def parse_query_file(path: Path) -> NamedQuery:
             continue
         key, sep, value = line[2:].strip().partition(":")
         key = key.strip()
-        if not sep or key not in {"summary", "description", "param", "tags"}:
+        if not sep or key not in {"summary", "description", "param", "tags", "key"}:
             raise QueryError(
                 f"{path}:{number}: front matter lines look like '#+ summary: …'; "
-                "known keys: summary, description, param, tags"
+                "known keys: summary, description, param, tags, key"
             )
         fields.setdefault(key, []).append(value.strip())
     if not fields.get("summary"):
@@ -173,6 +180,10 @@ def parse_query_file(path: Path) -> NamedQuery:
             )
         )
     tags = tuple(t.strip() for t in ",".join(fields.get("tags", [])).split(",") if t.strip())
+    row_key = tuple(" ".join(fields.get("key", [])).split())
+    for variable in row_key:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", variable) or not re.search(rf"[?$]{variable}\b", text):
+            raise QueryError(f"{path}: the key {variable!r} is not a variable of the query; write '#+ key: step'")
     if _OWN_SLICE.search(re.sub(r"#[^\n]*", "", text).rstrip()):
         raise QueryError(f"{path}: end the query without LIMIT or OFFSET; it is paged with the client's limit and offset")
     return NamedQuery(
@@ -183,6 +194,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         params=tuple(params),
         tags=tags,
         text=text,
+        key=row_key,
     )
 
 
@@ -283,13 +295,25 @@ class PageOfRows:
 
 
 def run_page(
-    store: Store, query: NamedQuery, values: Mapping[str, str] | None = None, page: Page | None = None
+    store: Store, query: NamedQuery, values: Mapping[str, str] | None = None, page: Page | None = None,
+    folder: Path | None = None,
 ) -> PageOfRows:
-    """One page of a SELECT named query (the first 100 rows by default) and its total."""
+    """One page of a SELECT named query (the first 100 rows by default) and its total.
+
+    ``folder`` is the build the store holds: a page of a whole list is then read in the
+    order the build wrote (:mod:`histgraph.endpoint.row_order`) when it has one.
+    """
+    # Imported here: row_order builds on this module's NamedQuery and Page.
+    from histgraph.endpoint.row_order import keyed_page
+
     if query.kind != "SELECT":
         raise QueryError(f"query {query.name!r} is a {query.kind} query; only SELECT queries give rows to page")
     page = page or Page()
-    bound = bind_values(query.text, query.bindings(values or {}))
+    bindings = query.bindings(values or {})
+    keyed = None if bindings else keyed_page(folder, query, page)
+    if keyed is not None:
+        return PageOfRows(store.select(keyed.text(query.text)), page, keyed.total)
+    bound = bind_values(query.text, bindings)
     counted = store.select(count_text(bound))
     total = int(str(counted.rows[0]["total"])) if counted.rows else 0
     return PageOfRows(store.select(page_text(bound, page)), page, total)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, overload
@@ -230,6 +230,22 @@ def bind_values(query: str, bindings: Bindings | None) -> str:
     names = sorted(bindings)
     cells = " ".join(str(to_oxigraph(bindings[name])) for name in names)
     block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + cells + ") } "
+    at = _where_brace(query) + 1
+    return query[:at] + block + query[at:]
+
+
+def bind_rows(query: str, names: Sequence[str], rows: Sequence[Sequence[Node | None]]) -> str:
+    """``query`` with a ``VALUES`` block of several ``rows`` (one term per name) at the top of its WHERE clause.
+
+    As :func:`bind_values`, each term is written by pyoxigraph in N-Triples syntax; None
+    is ``UNDEF`` (no value), and no rows at all is a valid block that matches nothing.
+    """
+    if not names:
+        raise HistgraphError("bind_rows needs at least one variable")
+    cells = " ".join(
+        "(" + " ".join("UNDEF" if term is None else str(to_oxigraph(term)) for term in row) + ")" for row in rows
+    )
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { " + cells + " } "
     at = _where_brace(query) + 1
     return query[:at] + block + query[at:]
 
