@@ -83,6 +83,16 @@ def full_build(project: Path, build_dir: Path, *, validator: str, validate: bool
     return result
 
 
+def cold_validate(project: Path, build_dir: Path, *, validator: str, timeout: float = 1800) -> dict:
+    """``histgraph validate`` from an empty build folder (no part or validation cache): read and check everything."""
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    command = [str(BIN / "histgraph"), "--project", str(project), "--build-dir", str(build_dir), "validate"]
+    result = run_measured(command, {"HISTGRAPH_VALIDATOR": validator}, timeout)
+    result["command"] = f"HISTGRAPH_VALIDATOR={validator} " + " ".join(command)
+    return result
+
+
 def one_document_changes(project: Path, build_dir: Path, *, validator: str, timeout: float = 1800) -> dict:
     """Rebuild after adding one document, then after changing one, on a built archive.
 
@@ -102,3 +112,29 @@ def one_document_changes(project: Path, build_dir: Path, *, validator: str, time
     for result in out.values():
         result["command"] = f"HISTGRAPH_VALIDATOR={validator} " + " ".join(build_command(project, build_dir))
     return out
+
+
+def main() -> None:
+    """Time one cold full build and one cold ``histgraph validate`` of an existing project."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--project", type=Path, required=True, help="a project folder (e.g. from generate_archive.py)")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the two build folders (emptied first)")
+    parser.add_argument("--validator", default="turbo", choices=("pyshacl", "turbo"))
+    args = parser.parse_args()
+    steps = {
+        "build": lambda: full_build(args.project, args.work / "build", validator=args.validator),
+        "validate": lambda: cold_validate(args.project, args.work / "validate", validator=args.validator),
+    }
+    for name, run in steps.items():
+        load = os.getloadavg()
+        row = run()
+        print(json.dumps({"step": name, "load_at_start": load, **{k: v for k, v in row.items() if k != "tail"}}),
+              flush=True)
+        if row["code"] != 0:
+            print(row["tail"], file=sys.stderr)
+
+if __name__ == "__main__":
+    main()

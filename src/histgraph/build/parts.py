@@ -249,6 +249,11 @@ def input_digest(spec: PartSpec, files: FileDigests, base_iri: str, code: str) -
     return digest.hexdigest()
 
 
+#: Characters of an N-Quads line below which pyoxigraph's 16 MiB parse buffer cannot be reached
+#: (a character is at most 4 bytes): only a part with a longer line is parsed back to check it.
+_LONG_LINE = 4 << 20
+
+
 def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | None) -> tuple[PartMeta, bytes, bytes]:
     """Read, anchor and rebase one part; its meta and its N-Quads and TriG outputs.
 
@@ -261,15 +266,16 @@ def read_part(spec: PartSpec, digest: str, base_iri: str, ontology_dir: Path | N
     else:
         quads, texts[spec.document] = _read_document_part(spec, root)
     quads, anchors = anchoring.resolve_anchors(quads, texts)
-    quads = list(rebase(quads, base_iri))
-    lines = sorted({f"{q} .\n" for q in quads})
+    by_line = {f"{q} .\n": q for q in rebase(quads, base_iri)}
+    lines = sorted(by_line)
     nq = "".join(lines).encode("utf-8")
-    try:
-        ordered = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
-    except MemoryError:  # a line over pyoxigraph's 16 MiB buffer: the store could not load it either
-        raise InputError(spec.folder or spec.name, "a text or literal is too long for the store once written "
-                         "as N-Quads (pyoxigraph reads at most 16 MiB at once); shorten or split it") from None
-    trig = trig_body(ordered)
+    if max(map(len, lines), default=0) > _LONG_LINE:
+        try:  # the store reads this output; a line over pyoxigraph's 16 MiB buffer it could not load
+            list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+        except MemoryError:
+            raise InputError(spec.folder or spec.name, "a text or literal is too long for the store once written "
+                             "as N-Quads (pyoxigraph reads at most 16 MiB at once); shorten or split it") from None
+    trig = trig_body([by_line[line] for line in lines])
     return _meta(spec, digest, base_iri, lines, (nq, trig), anchors), nq, trig
 
 
