@@ -41,26 +41,24 @@ def build_full(plan: Plan) -> BuildResult:
         with Concatenated([part_path(plan.cache, m) for m in metas]) as stream:
             store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS)
         plan.tick.advance()
-        # The derived graph is computed from the loaded store in a thread while the
-        # units are validated in other processes: alone it keeps one core busy and
-        # the other idle (about 14 s at 10,000 documents). It is added to the store
-        # only after the report is written, whose labels and passages come from the
-        # asserted data alone, as on the incremental path. On a failure the thread
-        # is waited for before the staging folder (its store) is removed.
+        # The derived graph is computed from the loaded store, and the store is
+        # compacted, in a thread while the units are validated in other processes:
+        # alone each keeps one core busy and the other idle. The derived graph is
+        # added only after the report is written, whose labels and passages come
+        # from the asserted data alone, as on the incremental path. On a failure the
+        # thread is waited for before the staging folder (its store) is removed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="derive") as deriving:
-            pending = deriving.submit(prepare_derived, store, plan.settings.base_iri)
+            pending = deriving.submit(_derive_and_optimize, store, plan.settings.base_iri)
             if plan.validate:
                 units, report = validate_all(plan, metas)
                 summary["validation"] = report.counts()
                 report_json = refuse_if_invalid(plan, store, report)
             plan.tick.stage("deriving the closure and shortcuts", 1)
             quads, derived = pending.result()
+        # Its own few files, beside the compacted rest: compacting again would rewrite it all.
         store.bulk_extend(quads)
         del quads
         count_derived(summary, derived)
-        plan.tick.advance()
-        plan.tick.stage("optimizing the store", 1)
-        store.optimize()
         store.flush()
         del store
         plan.tick.advance()
@@ -68,3 +66,10 @@ def build_full(plan: Plan) -> BuildResult:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return write_build(plan, metas, summary, report, report_json, units, None, staging, derived=derived)
+
+
+def _derive_and_optimize(store: ox.Store, base_iri: str) -> tuple[list[ox.Quad], tuple[bytes, bytes]]:
+    """The derived graph (not yet added), then the store compacted for reading."""
+    derived = prepare_derived(store, base_iri)
+    store.optimize()
+    return derived
