@@ -20,12 +20,12 @@ def command(ctx: click.Context, url: str | None, user: str | None) -> None:
     """Load the current build into a remote SPARQL store, one named graph at a time.
 
     Each graph is PUT to URL?graph=IRI (SPARQL 1.1 Graph Store Protocol), replacing
-    it there. Examples:
+    it there. Example: histgraph publish --to http://localhost:7878/store
+    (oxigraph serve). A store that asks for a password, such as Virtuoso:
 
     \b
-      histgraph publish --to http://localhost:7878/store                 (oxigraph serve)
       HISTGRAPH_PUBLISH_PASSWORD=... histgraph publish --user dba \\
-          --to http://localhost:8890/sparql-graph-crud-auth               (Virtuoso)
+          --to http://localhost:8890/sparql-graph-crud-auth
     """
     from histgraph.errors import HistgraphError
     from histgraph.store.publish import graphs_of
