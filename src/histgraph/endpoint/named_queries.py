@@ -58,6 +58,8 @@ _OWN_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*(\b(LIMIT|OFFSET)\s+\d+\s*)?$
 DEFAULT_PAGE_SIZE = 100
 #: The largest page a client may ask for: a bigger answer is a dump (see /dumps).
 MAX_PAGE_SIZE = 10_000
+#: The largest offset taken (12 digits): any archive's rows, and a number a query can carry.
+MAX_OFFSET = 999_999_999_999
 #: Request parameters that steer the answer rather than bind a value.
 RESERVED_PARAMS = frozenset({"limit", "offset", "format"})
 
@@ -229,7 +231,7 @@ class Page:
         """A page from a client's ``limit`` and ``offset`` (each may be missing); QueryError when invalid."""
         return cls(
             _count_in("limit", limit, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-            _count_in("offset", offset, 0, 0, None),
+            _count_in("offset", offset, 0, 0, MAX_OFFSET),
         )
 
     def next(self, total: int) -> Page | None:
@@ -328,6 +330,6 @@ def get_query(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
 
 
 __all__ = [
-    "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "RESERVED_PARAMS", "NamedQuery", "Page", "PageOfRows", "Param",
+    "DEFAULT_PAGE_SIZE", "MAX_OFFSET", "MAX_PAGE_SIZE", "RESERVED_PARAMS", "NamedQuery", "Page", "PageOfRows", "Param",
     "SelectResult", "count_text", "get_query", "load_queries", "page_text", "run_page", "run_query",
 ]

@@ -29,6 +29,7 @@ from histgraph import __version__
 from histgraph.endpoint.formats import GRAPH, RESULTS, formats_for
 from histgraph.endpoint.named_queries import (
     DEFAULT_PAGE_SIZE,
+    MAX_OFFSET,
     MAX_PAGE_SIZE,
     RESERVED_PARAMS,
     NamedQuery,
@@ -198,7 +199,7 @@ def openapi() -> Response:
                     "in": "query",
                     "required": False,
                     "description": "rows to skip before the page",
-                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
                 },
             ]
         parameters.append(
