@@ -20,9 +20,12 @@ from histgraph.ingest.importing import import_document
 from histgraph.ingest.readers import ImportFailed
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "cable-1950-01-02-mao-to-ccp-cc.txt"
 CABLE = "cable-1950-01-02-mao-to-ccp-cc"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+#: The cable's archive page as published (the seed of ../shared/seed/), kept with the
+#: tests so a clone anywhere runs them; test_the_seed_copy_is_the_seed checks it.
+SEED = FIXTURES / f"seed-{CABLE}.txt"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / f"{CABLE}.txt"
 DOC = "https://histgraph.example.org/id/document/"
 TEXT = "https://histgraph.example.org/id/text/"
 #: Properties of the record that the archive page states, and so both the import and the hand-written record carry.
@@ -233,3 +236,10 @@ def test_an_edition_declared_by_an_earlier_import_is_not_declared_again(project:
     graph = Graph().parse(second.folder / "document.ttl", format="turtle")
     assert not set(graph.subjects(*book_type))
     assert declared <= set(graph.objects(None, URIRef("https://schema.org/isPartOf")))
+
+
+def test_the_seed_copy_is_the_seed() -> None:
+    """Protects the import test's input: the kept copy is the published page, byte for byte, where shared/ is beside the clone."""
+    if SHARED_SEED.is_file():
+        assert SEED.read_bytes() == SHARED_SEED.read_bytes()
+    assert SEED.read_text(encoding="utf-8").count("Central Committee") > 0
