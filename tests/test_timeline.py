@@ -109,7 +109,8 @@ class _ListedIris(HTMLParser):
 
 
 def test_timeline_page_and_json(cable, data):
-    """/timeline.json is the timeline; /timeline lists the undated steps and the flags in HTML."""
+    """/timeline.json is the timeline; /timeline lists every dated item in date order (the drawing's
+    list equivalent), the undated steps and the flags in HTML."""
     settings, store = cable
     client = create_app(settings, store=store).test_client()
     assert client.get("/timeline.json").get_json() == data
@@ -117,4 +118,6 @@ def test_timeline_page_and_json(cable, data):
     assert page.status_code == 200
     parser = _ListedIris()
     parser.feed(page.get_data(as_text=True))
-    assert set(parser.iris) == {i["id"] for i in data["undated"]} | {f["id"] for f in data["flags"]}
+    assert set(parser.iris) == (
+        {i["id"] for i in data["items"]} | {i["id"] for i in data["undated"]} | {f["id"] for f in data["flags"]}
+    )
