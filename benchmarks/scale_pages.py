@@ -67,8 +67,8 @@ FIXED = {
     "the cable": "/id/document/cable-1950-01-02-mao-to-ccp-cc",
 }
 MOST_CONNECTED = """
-SELECT ?e (COUNT(*) AS ?n) WHERE { ?s ?p ?e FILTER(isIRI(?e) && STRSTARTS(STR(?e), ?prefix)) }
-GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1
+SELECT ?e ?prefix (COUNT(*) AS ?n) WHERE { ?s ?p ?e FILTER(isIRI(?e) && STRSTARTS(STR(?e), ?prefix)) }
+GROUP BY ?e ?prefix ORDER BY DESC(?n) ?e LIMIT 1
 """
 
 
@@ -78,13 +78,14 @@ def entity_pages(build: Path) -> dict[str, str]:
     pages = {}
     for kind in ("person", "place", "event"):
         prefix = ox.Literal(f"{BASE}id/{kind}/")
-        rows = list(store.query(MOST_CONNECTED, substitutions={ox.Variable("prefix"): prefix}))
+        rows = list(store.query(MOST_CONNECTED, substitutions={ox.Variable("prefix"): prefix},
+                                use_default_graph_as_union=True))
         if rows:
             iri = rows[0]["e"].value
             pages[f"most connected {kind}"] = "/" + iri[len(BASE):]
     documents = store.query(
         "SELECT ?d WHERE { ?d a <https://www.ica.org/standards/RiC/ontology#Record> "
-        "FILTER(CONTAINS(STR(?d), '/synthetic-')) } ORDER BY ?d LIMIT 1")
+        "FILTER(CONTAINS(STR(?d), '/synthetic-')) } ORDER BY ?d LIMIT 1", use_default_graph_as_union=True)
     for row in documents:
         pages["a generated document"] = "/" + row["d"].value[len(BASE):]
     return pages
@@ -173,7 +174,8 @@ def main() -> None:
                     here = url or own.enter_context(server(project, args.src, log))
                     rows.append({"page": name, **measure(here, path, args.warm)})
     summary = {
-        "build": build.name, "summaries": (build / "pages").is_dir(), "load": load_average(), "pages": rows,
+        "build": build.name, "summaries": (build / "pages").is_dir(), "code": str(args.src or ROOT / "src"),
+        "load": load_average(), "pages": rows,
         "met": {
             "first": all(r["status"] == 200 and r["first_s"] < FIRST for r in rows),
             "warm": all(r["warm_ms"] is not None and r["warm_ms"] < WARM * 1000 for r in rows),
@@ -184,7 +186,7 @@ def main() -> None:
         emit(summary, True)
         return
     print(f"build {build.name} ({'with' if summary['summaries'] else 'without'} the pages' summaries), "
-          f"load {summary['load']}")
+          f"served by the code in {summary['code']}, load {summary['load']}")
     print("| page | path | status | first render s | warm ms | kB |")
     print("|---|---|---:|---:|---:|---:|")
     for r in rows:

@@ -297,15 +297,19 @@ def timeline_pages(data: dict[str, Any], size: int = PAGE_SIZE) -> int:
     return max(1, -(-max(len(data["items"]), len(data["undated"])) // size))
 
 
+def by_date(data: dict[str, Any]) -> dict[str, Any]:
+    """The timeline JSON ``data`` with its dated items in date order (the rows' order within a date)."""
+    return {**data, "items": sorted(data["items"], key=lambda i: i["start"])}
+
+
 def timeline_page(data: dict[str, Any], page: int, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """Page ``page`` (from 1) of the timeline JSON ``data``: the dated items of that page in date order,
+    """Page ``page`` (from 1) of the timeline JSON ``data`` (:func:`by_date`): the dated items of that page,
     the undated steps of that page, and the flags concerning either; with ``page``, ``pages`` and ``total``.
 
     An archive of thousands of documents would otherwise draw and list every item at once.
     """
-    dated = sorted(data["items"], key=lambda i: i["start"])  # stable: the rows' order within a date
     start = (page - 1) * size
-    items, undated = dated[start:start + size], data["undated"][start:start + size]
+    items, undated = data["items"][start:start + size], data["undated"][start:start + size]
     shown = {i["id"] for i in items} | {i["id"] for i in undated}
     return {
         **data,

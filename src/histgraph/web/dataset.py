@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import (
@@ -178,6 +179,8 @@ def licence() -> WerkzeugResponse:
 #: URLs per part of the sitemap: the protocol allows 50,000 (and 50 MB); fewer keep a part quick to write.
 SITEMAP_PART = 5_000
 _SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Stands for the site's root in a cached sitemap (``.invalid`` is reserved: no real URL has it).
+_ROOT = "https://sitemap-root.invalid"
 
 
 def _sitemap_paths() -> list[str]:
@@ -210,7 +213,7 @@ def sitemap() -> Response:
     paths = _sitemap_paths()
     root = request.url_root.rstrip("/")
     if len(paths) <= SITEMAP_PART:
-        return _part(paths, root)
+        return _part(paths, root, "whole")
     index = ET.Element("sitemapindex", xmlns=_SITEMAPS)
     for part in range(1, -(-len(paths) // SITEMAP_PART) + 1):
         ET.SubElement(ET.SubElement(index, "sitemap"), "loc").text = root + url_for("dataset.sitemap_part", part=part)
@@ -226,11 +229,19 @@ def sitemap_part(part: str) -> Response:
     if not 1 <= number <= count:
         abort(404, description=f"The sitemap has parts 1 to {count}; /sitemap.xml lists them.")
     start = (number - 1) * SITEMAP_PART
-    return _part(paths[start:start + SITEMAP_PART], request.url_root.rstrip("/"))
+    return _part(paths[start:start + SITEMAP_PART], request.url_root.rstrip("/"), str(number))
 
 
-def _part(paths: list[str], root: str) -> Response:
-    urlset = ET.Element("urlset", xmlns=_SITEMAPS)
-    for path in paths:
-        ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = root + path
-    return _xml(urlset)
+def _part(paths: list[str], root: str, name: str) -> Response:
+    def make() -> bytes:
+        urlset = ET.Element("urlset", xmlns=_SITEMAPS)
+        for path in paths:
+            ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = _ROOT + path
+        return ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
+
+    # Written once per build and part; the host the client asked for goes in as it is sent, so that
+    # a client naming other hosts cannot fill the per-build cache.
+    body = get_context().cached(f"sitemap:{name}", make).replace(_ROOT.encode(), escape(root).encode("utf-8"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/xml; charset=utf-8"
+    return response

@@ -29,7 +29,8 @@ def index() -> str:
     # Past the last page shows the last, as the browse lists do.
     page = min(whole_number("page", 1), max(1, -(-len(rows) // PAGE_SIZE)))
     start = (page - 1) * PAGE_SIZE
-    citations = [c for c in (citation(context.store, iri, labels()) for _, iri in rows[start:start + PAGE_SIZE]) if c]
+    citations = context.cached(f"documents-page:{page}", lambda: [
+        c for c in (citation(context.store, iri, labels()) for _, iri in rows[start:start + PAGE_SIZE]) if c])
     return render_template("document-index.html", citations=citations, page=page, total=len(rows), start=start,
                            page_size=PAGE_SIZE)
 

@@ -29,7 +29,7 @@ from histgraph.present.network import (
     extract_network,
 )
 from histgraph.present.page_summaries import NETWORK_ACTORS, TIMELINE
-from histgraph.present.timeline import extract_timeline, timeline_page, timeline_pages
+from histgraph.present.timeline import by_date, extract_timeline, timeline_page, timeline_pages
 from histgraph.web.client_input import choices, web_iri, whole_number
 from histgraph.web.context import get_context
 from histgraph.web.page_data import page_file, page_summary
@@ -50,7 +50,7 @@ DOWNLOADS = {
 }
 MAX_DEPTH = 3
 #: The rows of the table beside the picture, the strongest first (the JSON has every drawn edge).
-TABLE_ROWS = 200
+TABLE_ROWS = 100
 
 
 def _network() -> Network:
@@ -109,13 +109,12 @@ def _network_size() -> tuple[int, int]:
 
 def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
     """What the picture draws: one actor's neighbourhood, the actors' view, or every kind (bounded)."""
-    context = get_context()
-    graph, base = _network(), context.settings.base_iri
+    if not focus and view == "actors":
+        return _actors()  # the build's, without reading the whole network
+    graph, base = _network(), get_context().settings.base_iri
     if focus:
         part, total = bounded(graph.neighbourhood(focus, depth), MAX_DRAWN, keep=focus)
         data = part.to_json(base, focus=focus)
-    elif view == "actors":
-        return _actors()
     else:
         part, total = bounded(graph, MAX_DRAWN)
         data = part.to_json(base)
@@ -206,11 +205,10 @@ def _timeline_json() -> dict[str, Any]:
 
 
 def _timeline_page() -> dict[str, Any]:
-    """The page of the timeline asked for (``?page=``, the last when past it), once per build and page."""
-    whole = _timeline_json()
-    last = timeline_pages(whole)
-    page = min(whole_number("page", 1), last)
-    return get_context().cached(f"views-timeline-page:{page}", lambda: timeline_page(whole, page))
+    """The page of the timeline asked for (``?page=``, the last when past it)."""
+    whole = get_context().cached("views-timeline-by-date", lambda: by_date(_timeline_json()))
+    page = min(whole_number("page", 1), timeline_pages(whole))
+    return timeline_page(whole, page)  # a slice of the list already in date order: not worth a cache entry per page
 
 
 @blueprint.route("/timeline")
