@@ -160,6 +160,7 @@ def main() -> None:
         build = (project / "build" / "current").resolve()
         if not (build / "store").is_dir():
             raise BenchmarkStopped(f"{project} has no build; run `histgraph --project {project} build` first")
+        summed_up = (build / "pages").is_dir()  # read now: a --quick project goes with the scratch folder
         pages = {**FIXED, **entity_pages(build)}
         if args.only:
             pages = {name: path for name, path in pages.items() if name in args.only.split(",")}
@@ -174,7 +175,7 @@ def main() -> None:
                     here = url or own.enter_context(server(project, args.src, log))
                     rows.append({"page": name, **measure(here, path, args.warm)})
     summary = {
-        "build": build.name, "summaries": (build / "pages").is_dir(), "code": str(args.src or ROOT / "src"),
+        "build": build.name, "summaries": summed_up, "code": str(args.src or ROOT / "src"),
         "load": load_average(), "pages": rows,
         "met": {
             "first": all(r["status"] == 200 and r["first_s"] < FIRST for r in rows),
