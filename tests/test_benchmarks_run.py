@@ -109,6 +109,16 @@ def test_build_and_validation_benchmarks_hit_their_caches(quick_run) -> None:
     assert growth[-1][".cache"]["files"] < growth[-1][".cache"]["files_without_pruning"]
 
 
+def test_page_benchmark_asks_every_kind_of_page_of_a_summed_up_build(quick_run) -> None:  # type: ignore[no-untyped-def]
+    """Protects benchmarks/scale_pages.py (issue #18 goal 0): its archive's build has the pages' summaries,
+    and every kind of page it measures, entity pages of the most connected things included, answers 200."""
+    summary = quick_run["scale_pages.py"]["summary"]
+    assert summary["summaries"]
+    pages = {page["page"]: page for page in summary["pages"]}
+    assert {"home", "network", "timeline", "VoID", "sitemap", "most connected person"} <= set(pages)
+    assert all(page["status"] == 200 and page["bytes"] > 0 for page in pages.values()), pages
+
+
 def test_every_python_file_in_benchmarks_is_a_listed_script_or_module() -> None:
     """Protects goal 4: a new benchmark script is run by run_all.py, or it is named as a module on purpose."""
     assert unregistered() == []
