@@ -23,6 +23,7 @@ import pytest
 from histgraph.build.pipeline import build
 from histgraph.config import load_settings
 from histgraph.present.kinds import BROWSE_HEADINGS
+from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
 from histgraph.present.network import (
     MAX_ACTORS,
@@ -33,8 +34,10 @@ from histgraph.present.network import (
 )
 from histgraph.present.page_summaries import (
     HOME_DOCUMENTS,
+    NAMES,
     SUMMARY,
     browse_members,
+    names_from_json,
     write_page_summaries,
 )
 from histgraph.present.timeline import PAGE_SIZE as TIMELINE_PAGE
@@ -147,11 +150,15 @@ def test_sitemap_is_an_index_of_bounded_parts_naming_every_page(archive) -> None
 
 def test_pages_say_what_the_build_summed_up_and_the_store_agrees(archive) -> None:  # type: ignore[no-untyped-def]
     """Protects the summaries from drifting: the home page's counts, the network's size and the timeline's
-    totals are the build's, the build's are what the store gives when counted live, and the files are in
+    totals are the build's, its name index is the store's, the build's are what the store gives when counted live, and the files are in
     the manifest."""
     _settings, folder, store, client = archive
     summary = _summary(folder)
-    live = browse_members(store, LabelIndex.load(store), BASE)
+    labels = LabelIndex.load(store)
+    live = browse_members(store, labels, BASE)
+    names = NameIndex.load(store, labels, BASE)
+    built = names_from_json(json.loads((folder / PAGES_DIR / NAMES).read_text()), labels, BASE)
+    assert (built.entries, built.sources) == (names.entries, names.sources)
     assert summary["kinds"] == [[kind, len(live[kind])] for kind in BROWSE_HEADINGS if kind in live]
     home = _page(client, "/")
     shown = {row.xpath("string(th)"): row.xpath("string(td)") for row in home.xpath("//table[@class='counts']//tr")}

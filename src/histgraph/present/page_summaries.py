@@ -14,6 +14,7 @@ The files, JSON written deterministically by :func:`histgraph.store.layout.write
 * ``summary.json``: the count per kind, the dataset's VoID counts, the number of
   documents and the first few by name, the network's and the timeline's sizes and range;
 * ``labels.json``: the best label of every labelled IRI (:class:`LabelIndex`);
+* ``names.json``: every name of every minted node, with the sources of sourced variants (:class:`NameIndex`);
 * ``browse/<kind>.json``: every member of a kind, ``[label, IRI]`` sorted by label;
 * ``network-actors.json``: the actors' view of the network (who dealt with whom);
 * ``timeline.json``: the whole timeline, which the timeline page shows a page at a time.
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from histgraph.present.kinds import BROWSE_HEADINGS, kind_of
+from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
 from histgraph.present.network import actors_json, extract_network
 from histgraph.present.timeline import extract_timeline
@@ -39,6 +41,7 @@ from histgraph.store.layout import STORE_DIR, write_page_files
 
 SUMMARY = "summary.json"
 LABELS = "labels.json"
+NAMES = "names.json"
 NETWORK_ACTORS = "network-actors.json"
 TIMELINE = "timeline.json"
 #: The documents the home page names; the rest are on the list of documents.
@@ -91,6 +94,18 @@ def counts_from_json(data: dict[str, Any]) -> DatasetCounts:
     )
 
 
+def names_json(names: NameIndex) -> dict[str, Any]:
+    """The name index as JSON (read back by :func:`names_from_json`)."""
+    return {"entries": names.entries,
+            "sources": [[iri, name, list(found)] for (iri, name), found in sorted(names.sources.items())]}
+
+
+def names_from_json(data: dict[str, Any], labels: LabelIndex, base_iri: str) -> NameIndex:
+    """The name index written by :func:`names_json`."""
+    return NameIndex([tuple(e) for e in data["entries"]], labels, base_iri,
+                     {(iri, name): tuple(found) for iri, name, found in data["sources"]})
+
+
 def timeline_range(timeline: dict[str, Any]) -> dict[str, Any]:
     """How many items the timeline has, and the earliest start and latest end of its dated items."""
     dated = timeline["items"]
@@ -118,6 +133,7 @@ def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
     files: dict[str, object] = {
         SUMMARY: summary,
         LABELS: index.best,
+        NAMES: names_json(NameIndex.load(store, index, base_iri)),
         NETWORK_ACTORS: actors_json(network, base_iri),
         TIMELINE: timeline,
     }

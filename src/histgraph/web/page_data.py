@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
-from histgraph.present.page_summaries import LABELS, SUMMARY
+from histgraph.present.page_summaries import LABELS, NAMES, SUMMARY, names_from_json
 from histgraph.store.layout import read_page_file
 from histgraph.web.context import get_context
 
@@ -22,6 +23,12 @@ def built_labels() -> LabelIndex | None:
     """The label index the build wrote (:mod:`histgraph.present.page_summaries`), or None without one."""
     best = read_page_file(build_folder(), LABELS)
     return LabelIndex(best=best) if best is not None else None
+
+
+def built_names(labels: LabelIndex) -> NameIndex | None:
+    """The name index the build wrote (:mod:`histgraph.present.page_summaries`), or None without one."""
+    data = read_page_file(build_folder(), NAMES)
+    return names_from_json(data, labels, get_context().settings.base_iri) if data is not None else None
 
 
 def page_file(name: str) -> object:

@@ -20,7 +20,7 @@ from histgraph.present.labels import LabelIndex
 from histgraph.present.site_paths import local_href, site_path
 from histgraph.present.text_search import TextIndex
 from histgraph.web.context import get_context
-from histgraph.web.page_data import base_iri, built_labels
+from histgraph.web.page_data import base_iri, built_labels, built_names
 from histgraph.web.timed_store import cached_index
 
 blueprint = Blueprint("search", __name__)
@@ -38,7 +38,7 @@ def names() -> NameIndex:
     """
     base = get_context().settings.base_iri
     labels = cached_index("labels", lambda store: built_labels() or LabelIndex.load(store))
-    return cached_index("names", lambda store: NameIndex.load(store, labels, base))
+    return cached_index("names", lambda store: built_names(labels) or NameIndex.load(store, labels, base))
 
 
 def texts() -> TextIndex:
