@@ -58,6 +58,7 @@ FIXED = {
     "documents": "/documents/",
     "search": "/search?q=Ashgrove",
     "network": "/network",
+    "network (every kind)": "/network?view=all",
     "timeline": "/timeline",
     "map": "/map",
     "report": "/report",

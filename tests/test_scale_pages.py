@@ -35,9 +35,11 @@ from histgraph.present.network import (
 from histgraph.present.page_summaries import (
     HOME_DOCUMENTS,
     NAMES,
+    NETWORK,
     SUMMARY,
     browse_members,
     names_from_json,
+    network_from_rows,
     write_page_summaries,
 )
 from histgraph.present.timeline import PAGE_SIZE as TIMELINE_PAGE
@@ -150,7 +152,7 @@ def test_sitemap_is_an_index_of_bounded_parts_naming_every_page(archive) -> None
 
 def test_pages_say_what_the_build_summed_up_and_the_store_agrees(archive) -> None:  # type: ignore[no-untyped-def]
     """Protects the summaries from drifting: the home page's counts, the network's size and the timeline's
-    totals are the build's, its name index is the store's, the build's are what the store gives when counted live, and the files are in
+    totals are the build's, its name index and whole network are the store's, the build's are what the store gives when counted live, and the files are in
     the manifest."""
     _settings, folder, store, client = archive
     summary = _summary(folder)
@@ -165,6 +167,7 @@ def test_pages_say_what_the_build_summed_up_and_the_store_agrees(archive) -> Non
     assert shown["statements (triples)"] == str(dataset_counts(store, BASE).triples) == str(
         summary["dataset"]["triples"])
     network = extract_network(store)
+    assert network_from_rows(json.loads((folder / PAGES_DIR / NETWORK).read_text())) == network
     assert (summary["network"]["nodes"], summary["network"]["edges"]) == (len(network.nodes), len(network.edges))
     said = " ".join(_page(client, "/network").xpath("//p[contains(., 'Every node and relation')]//text()"))
     assert re.search(rf"\b{len(network.nodes)} things, {len(network.edges)} relations\b", said)

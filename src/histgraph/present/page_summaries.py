@@ -17,6 +17,8 @@ The files, JSON written deterministically by :func:`histgraph.store.layout.write
 * ``names.json``: every name of every minted node, with the sources of sourced variants (:class:`NameIndex`);
 * ``browse/<kind>.json``: every member of a kind, ``[label, IRI]`` sorted by label;
 * ``network-actors.json``: the actors' view of the network (who dealt with whom);
+* ``network.json``: the whole network, nodes and edges as rows (:func:`network_rows`), read
+  instead of the two queries of :func:`extract_network` when a page draws every kind or a focus;
 * ``timeline.json``: the whole timeline, which the timeline page shows a page at a time.
 """
 
@@ -33,7 +35,13 @@ from rdflib import Literal
 from histgraph.present.kinds import BROWSE_HEADINGS, kind_of
 from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
-from histgraph.present.network import actors_json, extract_network
+from histgraph.present.network import (
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    actors_json,
+    extract_network,
+)
 from histgraph.present.timeline import extract_timeline
 from histgraph.present.void import DatasetCounts, dataset_counts
 from histgraph.store import EmbeddedStore, SelectStore, Store
@@ -43,6 +51,7 @@ SUMMARY = "summary.json"
 LABELS = "labels.json"
 NAMES = "names.json"
 NETWORK_ACTORS = "network-actors.json"
+NETWORK = "network.json"
 TIMELINE = "timeline.json"
 #: The documents the home page names; the rest are on the list of documents.
 HOME_DOCUMENTS = 20
@@ -106,6 +115,23 @@ def names_from_json(data: dict[str, Any], labels: LabelIndex, base_iri: str) -> 
                      {(iri, name): tuple(found) for iri, name, found in data["sources"]})
 
 
+def network_rows(network: Network) -> dict[str, Any]:
+    """The whole network as rows of JSON (read back by :func:`network_from_rows`)."""
+    return {
+        "nodes": [[n.iri, n.label, n.kind, n.modality, list(n.documents), list(n.according_to)]
+                  for n in network.nodes.values()],
+        "edges": [[e.source, e.target, e.relation, e.label, e.modality] for e in network.edges],
+        "sources": network.source_labels,
+    }
+
+
+def network_from_rows(data: dict[str, Any]) -> Network:
+    """The network written by :func:`network_rows`, in the same order."""
+    nodes = {row[0]: NetworkNode(row[0], row[1], row[2], row[3], tuple(row[4]), tuple(row[5]))
+             for row in data["nodes"]}
+    return Network(nodes, tuple(NetworkEdge(*row) for row in data["edges"]), dict(data["sources"]))
+
+
 def timeline_range(timeline: dict[str, Any]) -> dict[str, Any]:
     """How many items the timeline has, and the earliest start and latest end of its dated items."""
     dated = timeline["items"]
@@ -135,6 +161,7 @@ def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
         LABELS: index.best,
         NAMES: names_json(NameIndex.load(store, index, base_iri)),
         NETWORK_ACTORS: actors_json(network, base_iri),
+        NETWORK: network_rows(network),
         TIMELINE: timeline,
     }
     files.update({browse_file(kind): rows for kind, rows in members.items()})

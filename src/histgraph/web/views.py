@@ -28,11 +28,12 @@ from histgraph.present.network import (
     bounded,
     extract_network,
 )
-from histgraph.present.page_summaries import NETWORK_ACTORS, TIMELINE
+from histgraph.present.page_summaries import NETWORK, NETWORK_ACTORS, TIMELINE, network_from_rows
 from histgraph.present.timeline import by_date, extract_timeline, timeline_page, timeline_pages
+from histgraph.store.layout import read_page_file
 from histgraph.web.client_input import choices, web_iri, whole_number
 from histgraph.web.context import get_context
-from histgraph.web.page_data import page_file, page_summary
+from histgraph.web.page_data import build_folder, page_file, page_summary
 from histgraph.web.search import MAX_QUERY, names
 
 blueprint = Blueprint("views", __name__)
@@ -54,8 +55,14 @@ TABLE_ROWS = 100
 
 
 def _network() -> Network:
+    """The whole network: the build's file, else read from the store (two queries over everything)."""
     context = get_context()
-    return context.cached("views-network", lambda: extract_network(context.store))
+
+    def make() -> Network:
+        rows = read_page_file(build_folder(), NETWORK)  # not kept as JSON too: the network is
+        return network_from_rows(rows) if isinstance(rows, dict) else extract_network(context.store)
+
+    return context.cached("views-network", make)
 
 
 #: What the network page can draw without a focus: who dealt with whom (the default), or every kind.
