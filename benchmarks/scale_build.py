@@ -9,6 +9,7 @@ workers), sampled from /proc every 50 ms, so workers are counted too.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -114,8 +115,62 @@ def one_document_changes(project: Path, build_dir: Path, *, validator: str, time
     return out
 
 
+class StageClock:
+    """A build's progress that records each stage's wall and CPU seconds.
+
+    CPU counts this process's threads and its finished worker processes (each
+    stage's pool ends with the stage), so a loaded machine's wall time can be
+    told from the work done.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float]] = []
+        self.label: str | None = None
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+    def stage(self, label: str, total: int) -> None:
+        self._close()
+        self.label = label
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def _close(self) -> None:
+        wall, cpu = time.perf_counter(), self._cpu()
+        if self.label is not None:
+            self.rows.append((self.label, wall - self.wall, cpu - self.cpu))
+        self.wall, self.cpu = wall, cpu
+
+    def table(self) -> str:
+        """The stages as Markdown rows: label, wall seconds, CPU seconds; then the total."""
+        self._close()
+        self.label = None
+        lines = [f"| {label} | {wall:.1f} | {cpu:.1f} |" for label, wall, cpu in self.rows]
+        total_wall, total_cpu = sum(r[1] for r in self.rows), sum(r[2] for r in self.rows)
+        return "\n".join(["| stage | wall s | CPU s |", "|---|---:|---:|", *lines,
+                          f"| whole build | {total_wall:.1f} | {total_cpu:.1f} |"])
+
+
+def staged_build(project: Path, build_dir: Path, validator: str) -> str:
+    """One cold full build in this process, timed stage by stage; the Markdown table."""
+    from histgraph.build.pipeline import build
+    from histgraph.config import load_settings
+
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    settings = load_settings({"project_dir": project, "build_dir": build_dir, "validator": validator}, environ={})
+    clock = StageClock()
+    result = build(settings, progress=clock, incremental=False)
+    return clock.table() + f"\n\nvalidation: {result.summary.get('validation')}"
+
+
 def main() -> None:
-    """Time one cold full build and one cold ``histgraph validate`` of an existing project."""
+    """Time one cold full build (stage by stage) and one cold ``histgraph validate`` of an existing project."""
     import argparse
     import json
 
@@ -123,9 +178,15 @@ def main() -> None:
     parser.add_argument("--project", type=Path, required=True, help="a project folder (e.g. from generate_archive.py)")
     parser.add_argument("--work", type=Path, required=True, help="folder for the two build folders (emptied first)")
     parser.add_argument("--validator", default="turbo", choices=("pyshacl", "turbo"))
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the timed child
     args = parser.parse_args()
+    if args.in_process:
+        print(staged_build(args.project, args.work / "build", args.validator), flush=True)
+        return
+    staged = [sys.executable, __file__, "--project", str(args.project), "--work", str(args.work),
+              "--validator", args.validator, "--in-process"]
     steps = {
-        "build": lambda: full_build(args.project, args.work / "build", validator=args.validator),
+        "build": lambda: {**run_measured(staged), "command": " ".join(staged)},
         "validate": lambda: cold_validate(args.project, args.work / "validate", validator=args.validator),
     }
     for name, run in steps.items():
@@ -133,8 +194,9 @@ def main() -> None:
         row = run()
         print(json.dumps({"step": name, "load_at_start": load, **{k: v for k, v in row.items() if k != "tail"}}),
               flush=True)
-        if row["code"] != 0:
-            print(row["tail"], file=sys.stderr)
+        if name == "build" or row["code"] != 0:  # the build's tail is its table of stages
+            print(row["tail"], file=sys.stdout if row["code"] == 0 else sys.stderr, flush=True)
+
 
 if __name__ == "__main__":
     main()
