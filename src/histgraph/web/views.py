@@ -118,6 +118,13 @@ def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
     """What the picture draws: one actor's neighbourhood, the actors' view, or every kind (bounded)."""
     if not focus and view == "actors":
         return _actors()  # the build's, without reading the whole network
+    if not focus:  # every kind: the same picture for everyone, cut from the whole network once per build
+        return get_context().cached("views-network-all", lambda: _drawn_from(focus, depth))
+    return _drawn_from(focus, depth)
+
+
+def _drawn_from(focus: str | None, depth: int) -> dict[str, Any]:
+    """One entity's neighbourhood, or (no focus) every kind, bounded to what can be drawn."""
     graph, base = _network(), get_context().settings.base_iri
     if focus:
         part, total = bounded(graph.neighbourhood(focus, depth), MAX_DRAWN, keep=focus)
