@@ -80,6 +80,22 @@ def copy_project(dest: Path, extra_documents: tuple[str, ...] = ()) -> Path:
     return dest
 
 
+def imported_project(dest: Path, document: str) -> Settings:
+    """A project copy in ``dest`` with the fixture page imported as ``document`` and suggested (the CLI,
+    as a curator runs it), then built: what the editor's tests start from."""
+    from click.testing import CliRunner
+
+    from histgraph.cli import main
+
+    root = copy_project(dest)
+    for args in (["import", str(FIXTURES / "ingest" / "fixture-page.html"), "--id", document], ["suggest", document]):
+        result = CliRunner().invoke(main, ["--project", str(root), *args])
+        assert result.exit_code == 0, result.output
+    settings = load_settings({"project_dir": root, "build_dir": root / "build"}, environ={})
+    build(settings)
+    return settings
+
+
 #: Debian's Chromium, headless, with nothing reaching out to the network.
 CHROMIUM_ARGS = [
     "--no-sandbox",

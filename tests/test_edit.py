@@ -15,15 +15,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from histgraph.build.pipeline import build
 from histgraph.cli import main
-from histgraph.config import Settings, load_settings
+from histgraph.config import Settings
 from histgraph.editing.session import EditSession
 from histgraph.store.layout import current_build
 from histgraph.web import create_app
 from histgraph.web.curation import COOKIE, create_editor_app
 
-from .conftest import FIXTURES, copy_project
+from .conftest import imported_project
 
 DOC = "fixture-letter"
 TOKEN = "test-token-0123456789abcdef"
@@ -34,13 +33,7 @@ HG = "https://histgraph.example.org/ontology#"
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A copy of the project with the fixture page imported, suggested and built."""
-    root = copy_project(tmp_path_factory.mktemp("edit"))
-    for args in (["import", str(FIXTURES / "ingest" / "fixture-page.html"), "--id", DOC], ["suggest", DOC]):
-        result = CliRunner().invoke(main, ["--project", str(root), *args])
-        assert result.exit_code == 0, result.output
-    settings = load_settings({"project_dir": root, "build_dir": root / "build"}, environ={})
-    build(settings)
-    return settings
+    return imported_project(tmp_path_factory.mktemp("edit"), DOC)
 
 
 @pytest.fixture(scope="module")

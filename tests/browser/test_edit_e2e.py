@@ -13,16 +13,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from click.testing import CliRunner
 
-from histgraph.build.pipeline import build, validate_project
-from histgraph.cli import main
-from histgraph.config import Settings, load_settings
+from histgraph.build.pipeline import validate_project
+from histgraph.config import Settings
 from histgraph.editing.session import EditSession
 from histgraph.web import create_app
 from histgraph.web.curation import create_editor_app
 
-from ..conftest import FIXTURES, copy_project, serve_app
+from ..conftest import imported_project, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +44,7 @@ SELECT = """([start, end]) => {
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A project copy with the fixture page imported and suggested (the CLI, as a curator runs it), then built."""
-    root = copy_project(tmp_path_factory.mktemp("edit-e2e"))
-    for args in (["import", str(FIXTURES / "ingest" / "fixture-page.html"), "--id", DOC], ["suggest", DOC]):
-        result = CliRunner().invoke(main, ["--project", str(root), *args])
-        assert result.exit_code == 0, result.output
-    settings = load_settings({"project_dir": root, "build_dir": root / "build"}, environ={})
-    build(settings)
-    return settings
+    return imported_project(tmp_path_factory.mktemp("edit-e2e"), DOC)
 
 
 def _pick(page, box: str, words: str, label: str) -> None:  # type: ignore[no-untyped-def]
