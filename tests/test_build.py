@@ -90,3 +90,7 @@ def test_cli_build_prints_summary(tmp_path: Path) -> None:
     assert summary["anchors"]["facts"] > 50
     assert summary["flags"] >= 2
     assert summary["validation"]["violations"] == 0
+    # What `histgraph build` computes for readers, listed in the manifest (a truncated file is refused):
+    # the pages' summaries and every whole list's answer (issue #18).
+    listed = json.loads((project / "build" / "current" / "manifest.json").read_text())
+    assert {"pages/summary.json", "query-answers/events-reported.jsonl", "query-answers/treaties.jsonl"} <= set(listed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -31,18 +33,35 @@ def command(ctx: click.Context, no_validate: bool, as_json: bool, full: bool) ->
     (same result as a full build, in a fraction of the time).
     """
     from histgraph.build.pipeline import build as run_build
-    from histgraph.present.page_summaries import write_page_summaries
 
     settings = settings_from(ctx)
     with StageBars() as bars:
         result = run_build(settings, validate=not no_validate, progress=bars, incremental=not full,
-                           pages=write_page_summaries)
+                           pages=partial(write_reading_aids, settings.queries_dir))
     if result.incremental:
         click.echo("applied the changed documents to the current build (use --full to read everything)", err=True)
     if as_json:
         click.echo(json.dumps(result.summary, indent=1, sort_keys=True))
         return
     click.echo(format_summary(result.summary, str(result.path), result.reused))
+
+
+def write_reading_aids(queries_dir: Path, folder: Path, base_iri: str) -> list[str]:
+    """What the build computes for its readers from the whole dataset: the pages' summaries and the named queries' answers.
+
+    Both read every entity, so both read one copy of the build's data in memory
+    (:meth:`EmbeddedStore.in_memory`), made once; the files' names in the build.
+    """
+    from histgraph.endpoint.named_queries import load_queries
+    from histgraph.endpoint.stored_answers import write_stored_answers
+    from histgraph.present.page_summaries import write_page_summaries
+    from histgraph.store import EmbeddedStore
+
+    store = EmbeddedStore.in_memory(folder)
+    names = write_page_summaries(folder, base_iri, store)
+    if queries_dir.is_dir():  # a project may have no named queries
+        names += write_stored_answers(folder, load_queries(queries_dir), store)
+    return names
 
 
 class StageBars:

@@ -337,6 +337,6 @@ def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) 
     return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
 
 __all__ = [
-    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "Unrepresentable", "answer_cache", "run", "write",
+    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "Row", "Unrepresentable", "answer_cache", "run", "write",
     "write_boolean", "write_select", "write_table",
 ]

@@ -21,9 +21,10 @@ A SELECT query is a list and is read a page at a time (:class:`Page`:
 values already bound. ``limit``, ``offset`` and ``format`` are reserved: no
 query declares a parameter of those names.
 
-``#+ key:`` names the variables that tell the rows apart (one row per value):
-the build then writes the whole list's order, and a page of it is looked up
-rather than computed (:mod:`histgraph.endpoint.row_order`).
+``#+ key:`` names the variables that tell the rows apart (one row per value),
+for readers of the query and its tests. A page of a whole list is read from
+the answer the build stored rather than computed
+(:mod:`histgraph.endpoint.stored_answers`).
 """
 
 from __future__ import annotations
@@ -302,19 +303,19 @@ def run_page(
 ) -> PageOfRows:
     """One page of a SELECT named query (the first 100 rows by default) and its total.
 
-    ``folder`` is the build the store holds: a page of a whole list is then read in the
-    order the build wrote (:mod:`histgraph.endpoint.row_order`) when it has one.
+    ``folder`` is the build the store holds: a page of a whole list is then read from
+    the answer the build stored (:mod:`histgraph.endpoint.stored_answers`) when it has one.
     """
-    # Imported here: row_order builds on this module's NamedQuery and Page.
-    from histgraph.endpoint.row_order import keyed_page
+    # Imported here: stored_answers builds on this module's NamedQuery and Page.
+    from histgraph.endpoint.stored_answers import stored_page
 
     if query.kind != "SELECT":
         raise QueryError(f"query {query.name!r} is a {query.kind} query; only SELECT queries give rows to page")
     page = page or Page()
     bindings = query.bindings(values or {})
-    keyed = None if bindings else keyed_page(folder, query, page)
-    if keyed is not None:
-        return PageOfRows(store.select(keyed.text(query.text)), page, keyed.total)
+    stored = None if bindings else stored_page(folder, query, page)
+    if stored is not None:
+        return PageOfRows(stored.result(), page, stored.total)
     bound = bind_values(query.text, bindings)
     counted = store.select(count_text(bound))
     total = int(str(counted.rows[0]["total"])) if counted.rows else 0

@@ -29,7 +29,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal
 
 from histgraph.present.kinds import BROWSE_HEADINGS, kind_of
@@ -45,7 +44,7 @@ from histgraph.present.network import (
 from histgraph.present.timeline import extract_timeline
 from histgraph.present.void import DatasetCounts, dataset_counts
 from histgraph.store import EmbeddedStore, SelectStore, Store
-from histgraph.store.layout import STORE_DIR, write_page_files
+from histgraph.store.layout import write_page_files
 
 SUMMARY = "summary.json"
 LABELS = "labels.json"
@@ -168,7 +167,11 @@ def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
     return files
 
 
-def write_page_summaries(folder: Path, base_iri: str) -> list[str]:
-    """Compute the page files of the build at ``folder`` from its store and write them; their names."""
-    store = EmbeddedStore(ox.Store.read_only(str(folder / STORE_DIR)), folder.name)
-    return write_page_files(folder, page_summaries(store, base_iri))
+def write_page_summaries(folder: Path, base_iri: str, store: EmbeddedStore | None = None) -> list[str]:
+    """Compute the page files of the build at ``folder`` and write them; their names.
+
+    ``store`` is the build's data (by default a copy in memory of its dump,
+    :meth:`EmbeddedStore.in_memory`: every summary joins every entity).
+    """
+    data = store if store is not None else EmbeddedStore.in_memory(folder)
+    return write_page_files(folder, page_summaries(data, base_iri))

@@ -33,7 +33,15 @@ from histgraph.config import Settings
 from histgraph.endpoint.admission import (
     AdmissionRefused,
 )
-from histgraph.endpoint.answers import Answer, BackendFailed, QueryJob, QueryTimeout, answer_cache
+from histgraph.endpoint.answers import (
+    Answer,
+    BackendFailed,
+    QueryJob,
+    QueryTimeout,
+    Row,
+    answer_cache,
+    write_select,
+)
 from histgraph.endpoint.formats import (
     GRAPH,
     RESULTS,
@@ -207,6 +215,29 @@ def answer(checked: CheckedQuery, defaults: Sequence[str] = (), named: Sequence[
     response.headers["X-Histgraph-Rows"] = str(result.rows)
     if result.truncated:
         response.headers["X-Histgraph-Truncated"] = "true"
+    return _with_cache_headers(response, etag)
+
+
+def answer_rows(variables: Sequence[str], rows: Sequence[Row], key: str) -> Response:
+    """Rows already computed (a page of a named query's stored answer), negotiated and cacheable as :func:`answer`'s.
+
+    ``key`` names the rows within the data's version (for the ETag). Nothing runs,
+    so no query process or budget is involved; the bytes are written by the
+    endpoint's own result writers, as a query process writes them.
+    """
+    context = get_context()
+    fmt = choose_format(RESULTS)
+    etag = None
+    if context.store.version != UNVERSIONED:
+        etag = hashlib.sha256(f"{context.store.version}\0{key}\0{fmt.name}".encode()).hexdigest()[:32]
+        if request.method in {"GET", "HEAD"} and etag in request.if_none_match:
+            return _with_cache_headers(Response(status=304), etag)
+    try:
+        body = write_select(variables, rows, fmt.name)
+    except QueryRejected as exc:
+        abort(exc.status, description=str(exc))
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["X-Histgraph-Rows"] = str(len(rows))
     return _with_cache_headers(response, etag)
 
 

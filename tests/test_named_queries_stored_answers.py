@@ -1,10 +1,12 @@
-"""Pages of a whole list read in the order the build wrote (``query-order/``) are the rows of the whole answer.
+"""Pages of a whole list read from the answer the build stored (``query-answers/``) are the rows of the whole answer.
 
-The row order makes the first and the last page of a large archive cost a few
-index lookups (issue #18 goal 1); these tests protect that it never changes an
-answer: on the built cable, every keyed query paged through its order gives
-exactly the rows, columns and order of the query run whole, and the total; the
-API and the CLI read the order; an order that no longer fits the query is not used.
+The stored answer makes the first and the last page of a large archive a file
+read (issue #18 goal 1); these tests protect that it never changes an answer: on
+the built cable, every query without a required parameter, paged through its
+stored answer, gives exactly the rows, columns and order of the query run whole,
+and the total; `histgraph build` writes them; the API (in every result format,
+byte for byte as /sparql writes the same rows) and the CLI read them; an answer
+stored for another text of the query is not used.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ from histgraph.endpoint.named_queries import (
     run_page,
     run_query,
 )
-from histgraph.endpoint.row_order import ORDER_DIR, keyed_page, write_row_orders
+from histgraph.endpoint.stored_answers import (
+    ANSWERS_DIR,
+    storable,
+    stored_page,
+    write_stored_answers,
+)
 from histgraph.errors import QueryError
 from histgraph.store import EmbeddedStore, SelectResult
 from histgraph.web import create_app
@@ -40,10 +47,10 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 @pytest.fixture(scope="module")
 def ordered(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[str]]]:
-    """A copy of the cable's build with the row orders written into it; the files written."""
+    """A copy of the cable's build with the answers written into it; the files written."""
     folder = tmp_path_factory.mktemp("ordered") / "build"
     shutil.copytree(built.path, folder, symlinks=True)
-    yield folder, write_row_orders(folder, load_queries(ROOT / "queries"))
+    yield folder, write_stored_answers(folder, load_queries(ROOT / "queries"))
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +58,18 @@ def queries() -> dict[str, NamedQuery]:
     return dict(load_queries(ROOT / "queries"))
 
 
-def test_the_build_writes_an_order_for_every_keyed_list(ordered, queries) -> None:
-    """Protects the build's step: each query with a #+ key: and no required parameter gets its order on the cable."""
+def test_an_answer_is_stored_for_every_whole_list(ordered, queries) -> None:
+    """Protects the build's step: each SELECT query with no required parameter gets its answer on the cable."""
     _folder, written = ordered
-    keyed = {n for n, q in queries.items() if q.key and not any(p.required for p in q.params)}
-    assert {Path(name).stem for name in written} == keyed
-    assert {"events-reported", "plan-steps", "plan-vs-record", "meeting-visitors", "people"} <= keyed
+    whole_lists = {n for n, q in queries.items() if q.kind == "SELECT" and not any(p.required for p in q.params)}
+    assert {Path(name).stem for name in written} == whole_lists
+    assert {"events-reported", "plan-steps", "plan-vs-record", "meeting-visitors", "treaties", "places"} <= whole_lists
+    assert not any(storable(q) for n, q in queries.items() if n not in whole_lists)
 
 
 @pytest.mark.parametrize("size", [1, 3, 100])
-def test_keyed_pages_equal_the_whole_answer(ordered, queries, size: int) -> None:
-    """Protects fidelity of paging: pages read through the order add up to the unpaged answer, row for row."""
+def test_stored_pages_equal_the_whole_answer(ordered, queries, size: int) -> None:
+    """Protects fidelity of paging: pages read from the stored answer add up to the unpaged answer, row for row."""
     folder, written = ordered
     store = EmbeddedStore.open(folder)
     for name in sorted(Path(w).stem for w in written):
@@ -71,7 +79,7 @@ def test_keyed_pages_equal_the_whole_answer(ordered, queries, size: int) -> None
         rows: list[dict] = []
         page: Page | None = Page(size, 0)
         while page is not None:
-            assert keyed_page(folder, query, page) is not None, name
+            assert stored_page(folder, query, page) is not None, name
             paged = run_page(store, query, page=page, folder=folder)
             assert paged.total == len(whole), name
             assert paged.result.variables == whole.variables, name
@@ -82,19 +90,19 @@ def test_keyed_pages_equal_the_whole_answer(ordered, queries, size: int) -> None
 
 
 def test_a_page_past_the_end_is_empty_with_the_total(ordered, queries) -> None:
-    """Protects the empty VALUES block: an offset past the last row answers no rows, not every row."""
+    """Protects the end of the list: an offset past the last row answers no rows, not every row, with the total."""
     folder, _written = ordered
     paged = run_page(EmbeddedStore.open(folder), queries["plan-steps"], page=Page(5, 1000), folder=folder)
     assert len(paged.result) == 0 and paged.total == 14
 
 
-def test_an_order_for_another_text_is_not_used(ordered, queries, tmp_path: Path) -> None:
-    """Protects against stale orders: a query edited after the build is answered by running it, not by the old keys."""
+def test_an_answer_for_another_text_is_not_used(ordered, queries, tmp_path: Path) -> None:
+    """Protects against stale answers: a query edited after the build is answered by running it, not from the old file."""
     folder, _written = ordered
     edited = tmp_path / "plan-steps.rq"
     edited.write_text(queries["plan-steps"].text.replace("ORDER BY ?plan ?order", "ORDER BY DESC(?plan) ?order"))
     query = parse_query_file(edited)
-    assert keyed_page(folder, query, Page()) is None
+    assert stored_page(folder, query, Page()) is None
     store = EmbeddedStore.open(folder)
     whole = run_query(store, query)
     assert isinstance(whole, SelectResult)
@@ -117,8 +125,8 @@ def client(settings: Settings, ordered) -> FlaskClient:
     return app.test_client()
 
 
-def test_api_pages_through_the_order_to_the_last_row(client: FlaskClient, ordered, queries) -> None:
-    """Protects the API on the keyed path: X-Total-Count and next links reach the last row, in the whole answer's order."""
+def test_api_pages_through_the_stored_answer_to_the_last_row(client: FlaskClient, ordered, queries) -> None:
+    """Protects the API on the stored path: X-Total-Count and next links reach the last row, in the whole answer's order."""
     folder, _written = ordered
     whole = run_query(EmbeddedStore.open(folder), queries["events-reported"])
     assert isinstance(whole, SelectResult)
@@ -136,8 +144,8 @@ def test_api_pages_through_the_order_to_the_last_row(client: FlaskClient, ordere
     assert seen == [str(row["event"]) for row in whole.rows]
 
 
-def test_cli_reads_the_order(settings: Settings, ordered, tmp_path: Path) -> None:
-    """Protects `histgraph query` on the keyed path: the build's order gives its total and the page's rows."""
+def test_cli_reads_the_stored_answer(settings: Settings, ordered, tmp_path: Path) -> None:
+    """Protects `histgraph query` on the stored path: the build's answer gives its total and the page's rows."""
     folder, _written = ordered
     root = tmp_path / "builds"
     root.mkdir()
@@ -149,6 +157,27 @@ def test_cli_reads_the_order(settings: Settings, ordered, tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr.decode().strip() == "rows 11-14 of 14 (the last page)"
-    header = json.loads((folder / ORDER_DIR / "plan-steps.jsonl").read_text().splitlines()[0])
+    header = json.loads((folder / ANSWERS_DIR / "plan-steps.jsonl").read_text().splitlines()[0])
     assert header["total"] == 14
     assert len(json.loads(done.stdout)["results"]["bindings"]) == 4
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_a_stored_page_has_the_bytes_sparql_gives(client: FlaskClient, queries, accept: str) -> None:
+    """Protects the formats: a stored page is written as /sparql writes the same query's page, byte for byte, in each format."""
+    stored = client.get("/queries/plan-steps?limit=5&offset=3", headers={"Accept": accept})
+    assert stored.status_code == 200 and stored.headers["X-Total-Count"] == "14"
+    text = queries["plan-steps"].text + "\nLIMIT 5 OFFSET 3"
+    live = client.post("/sparql", data={"query": text}, headers={"Accept": accept})
+    assert live.status_code == 200
+    assert stored.content_type == live.content_type
+    assert stored.data == live.data
+
+
+def test_a_stored_page_is_revalidated_without_work(client: FlaskClient) -> None:
+    """Protects caching: a stored page has an ETag, and asking again with it is a 304 with the paging headers."""
+    first = client.get("/queries/events-reported?limit=2", headers=JSON)
+    assert first.status_code == 200 and first.headers.get("ETag")
+    again = client.get("/queries/events-reported?limit=2", headers={**JSON, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["X-Total-Count"] == first.headers["X-Total-Count"]

@@ -1,0 +1,149 @@
+"""The whole answer of each named query, written once by the build, so that any page of a whole list is a file read.
+
+At 10,000 documents a named query's whole list costs from 0.4 s to over 40 s on
+the build's store (issue #18): ordering a list means computing all of it, and
+counts such as a place's mentions read every annotation. A page cannot cost less
+than its list by binding keys either, since oxigraph evaluates some OPTIONAL parts
+over the whole archive whatever is bound. So the build runs every SELECT query
+that needs no parameter once, on its copy of the data in memory
+(:meth:`histgraph.store.EmbeddedStore.in_memory`, where the whole lists of 10,000
+documents take about 20 s together), and writes the answer to
+``query-answers/NAME.jsonl`` in the build's folder: a header line (the SHA-256 of
+the query's text, its variables, the number of rows) and one line per row, each
+cell a term of SPARQL 1.1 JSON results (null for unbound).
+
+A page of a whole list (no parameter bound) is then those lines: the API, the CLI
+and :func:`histgraph.endpoint.named_queries.run_page` read them, and the total is
+the header's. The build never changes once written, so the answer cannot go stale;
+a query edited since the build (its fingerprint differs) is answered by running it,
+as is any query with a parameter bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from histgraph.atomic_files import write_atomically
+from histgraph.endpoint.named_queries import NamedQuery, Page
+from histgraph.store import EmbeddedStore, SelectResult, SelectStore, term_from_json
+
+#: The folder of a build holding the stored answers, one file per query.
+ANSWERS_DIR = "query-answers"
+
+Cell = dict[str, str]
+
+
+def fingerprint(query: NamedQuery) -> str:
+    """The SHA-256 of the query's text: an answer is used only for the text it was computed from."""
+    return hashlib.sha256(query.text.encode("utf-8")).hexdigest()
+
+
+def _cell(term: Identifier | None) -> Cell | None:
+    """A term as a cell of SPARQL 1.1 JSON results (read back with :func:`term_from_json`); None for unbound."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    cell = {"type": "literal", "value": str(term)}
+    if term.language:
+        cell["xml:lang"] = term.language
+    elif term.datatype is not None:
+        cell["datatype"] = str(term.datatype)
+    return cell
+
+
+def _native(cell: Cell | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    """A cell as the pyoxigraph term the endpoint's writers take."""
+    if cell is None:
+        return None
+    if cell["type"] == "uri":
+        return ox.NamedNode(cell["value"])
+    if cell["type"] == "bnode":
+        return ox.BlankNode(cell["value"])
+    if "xml:lang" in cell:
+        return ox.Literal(cell["value"], language=cell["xml:lang"])
+    if "datatype" in cell:
+        return ox.Literal(cell["value"], datatype=ox.NamedNode(cell["datatype"]))
+    return ox.Literal(cell["value"])
+
+
+def storable(query: NamedQuery) -> bool:
+    """Whether the build stores the query's whole answer: a SELECT that needs no parameter."""
+    return query.kind == "SELECT" and not any(p.required for p in query.params)
+
+
+def write_stored_answers(folder: Path, queries: Mapping[str, NamedQuery], store: SelectStore | None = None) -> list[str]:
+    """Write the whole answer of every storable query into the build at ``folder``; the files' names in the build.
+
+    ``store`` is the build's data (by default its store on disk; ``histgraph build``
+    gives the copy in memory it made for the pages, where the whole lists take seconds).
+    """
+    store = store if store is not None else EmbeddedStore.open(folder)
+    written = []
+    for name, query in sorted(queries.items()):
+        if not storable(query):
+            continue
+        result = store.select(query.text)
+        header = {"query": fingerprint(query), "variables": list(result.variables), "total": len(result.rows)}
+        lines = [json.dumps(header, sort_keys=True)]
+        lines += [json.dumps([_cell(row.get(v)) for v in result.variables], sort_keys=True, ensure_ascii=False)
+                  for row in result.rows]
+        path = folder / ANSWERS_DIR / f"{name}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, "\n".join(lines) + "\n")
+        written.append(f"{ANSWERS_DIR}/{name}.jsonl")
+    return written
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """One page of a whole list as the build stored it, and how many rows the list has."""
+
+    variables: tuple[str, ...]
+    cells: tuple[tuple[Cell | None, ...], ...]
+    total: int
+
+    def result(self) -> SelectResult:
+        """The page as rdflib terms, as :meth:`histgraph.store.Store.select` gives them."""
+        rows = tuple({v: term_from_json(c) for v, c in zip(self.variables, row, strict=True) if c is not None}
+                     for row in self.cells)
+        return SelectResult(self.variables, rows)
+
+    def native_rows(self) -> list[Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+        """The page as pyoxigraph terms, one per variable, for the endpoint's result writers."""
+        return [[_native(c) for c in row] for row in self.cells]
+
+
+def stored_page(folder: Path | None, query: NamedQuery, page: Page) -> StoredPage | None:
+    """``page`` of the query's whole list from the build at ``folder``; None when the build has no answer for this text.
+
+    Reads the header and the lines up to the page's last, parsing only the page's.
+    """
+    if folder is None or not storable(query):
+        return None
+    try:
+        handle = open(folder / ANSWERS_DIR / f"{query.name}.jsonl", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError:
+        return None
+    with handle:
+        header = json.loads(handle.readline() or "{}")
+        if header.get("query") != fingerprint(query):
+            return None
+        lines = itertools.islice(handle, page.offset, page.offset + page.limit)
+        cells = tuple(tuple(json.loads(line)) for line in lines)
+    return StoredPage(tuple(header["variables"]), cells, int(header["total"]))
+
+
+__all__ = ["ANSWERS_DIR", "StoredPage", "fingerprint", "storable", "stored_page", "write_stored_answers"]
