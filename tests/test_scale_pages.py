@@ -30,12 +30,14 @@ from histgraph.present.network import (
     MAX_DRAWN,
     MAX_FACTS_LISTED,
     MAX_TIES,
+    drawn_json,
     extract_network,
 )
 from histgraph.present.page_summaries import (
     HOME_DOCUMENTS,
     NAMES,
     NETWORK,
+    NETWORK_ALL,
     SUMMARY,
     browse_members,
     names_from_json,
@@ -168,6 +170,11 @@ def test_pages_say_what_the_build_summed_up_and_the_store_agrees(archive) -> Non
         summary["dataset"]["triples"])
     network = extract_network(store)
     assert network_from_rows(json.loads((folder / PAGES_DIR / NETWORK).read_text())) == network
+    # Every kind, as drawn: the build's file is the store's network cut as the page cuts it,
+    # and it is what /network.json?view=all serves.
+    every_kind = json.loads(json.dumps(drawn_json(network, BASE)))
+    assert json.loads((folder / PAGES_DIR / NETWORK_ALL).read_text()) == every_kind
+    assert client.get("/network.json?view=all").get_json() == every_kind
     assert (summary["network"]["nodes"], summary["network"]["edges"]) == (len(network.nodes), len(network.edges))
     said = " ".join(_page(client, "/network").xpath("//p[contains(., 'Every node and relation')]//text()"))
     assert re.search(rf"\b{len(network.nodes)} things, {len(network.edges)} relations\b", said)

@@ -436,6 +436,22 @@ def actors_json(network: Network, base_iri: str, limit: int = MAX_ACTORS) -> dic
     return data
 
 
+def drawn_json(network: Network, base_iri: str, focus: str | None = None, depth: int = 1) -> dict[str, Any]:
+    """What the picture of every kind draws: ``focus``'s neighbourhood to ``depth``, or (no focus) the whole
+    network, bounded to :data:`MAX_DRAWN` nodes grown from the best-connected, with a note of what was left out."""
+    if focus:
+        part, total = bounded(network.neighbourhood(focus, depth), MAX_DRAWN, keep=focus)
+        data = part.to_json(base_iri, focus=focus)
+    else:
+        part, total = bounded(network, MAX_DRAWN)
+        data = part.to_json(base_iri)
+    data["view"] = "all"
+    data["total_nodes"] = total
+    if total > len(part.nodes):
+        data["note"] = f"showing {len(part.nodes)} of {total} things, grown from the best-connected"
+    return data
+
+
 def bounded(network: Network, limit: int = MAX_DRAWN, keep: str | None = None) -> tuple[Network, int]:
     """``network`` cut to at most ``limit`` nodes that hang together, grown from ``keep`` (a focus) or the
     best-connected node, with the number of nodes it had."""

@@ -17,8 +17,10 @@ The files, JSON written deterministically by :func:`histgraph.store.layout.write
 * ``names.json``: every name of every minted node, with the sources of sourced variants (:class:`NameIndex`);
 * ``browse/<kind>.json``: every member of a kind, ``[label, IRI]`` sorted by label;
 * ``network-actors.json``: the actors' view of the network (who dealt with whom);
+* ``network-all.json``: what the picture of every kind draws (:func:`drawn_json`: bounded, grown
+  from the best-connected), so that view does not read the whole network;
 * ``network.json``: the whole network, nodes and edges as rows (:func:`network_rows`), read
-  instead of the two queries of :func:`extract_network` when a page draws every kind or a focus;
+  instead of the two queries of :func:`extract_network` when a page draws a focus;
 * ``timeline.json``: the whole timeline, which the timeline page shows a page at a time.
 """
 
@@ -39,6 +41,7 @@ from histgraph.present.network import (
     NetworkEdge,
     NetworkNode,
     actors_json,
+    drawn_json,
     extract_network,
 )
 from histgraph.present.timeline import extract_timeline
@@ -51,6 +54,7 @@ LABELS = "labels.json"
 NAMES = "names.json"
 NETWORK_ACTORS = "network-actors.json"
 NETWORK = "network.json"
+NETWORK_ALL = "network-all.json"
 TIMELINE = "timeline.json"
 #: The documents the home page names; the rest are on the list of documents.
 HOME_DOCUMENTS = 20
@@ -59,7 +63,7 @@ SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s a ?type . FILTER(STRSTARTS(STR(?s), ?p
 DOCUMENTS = """
 PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } GROUP BY ?doc ORDER BY ?label
+SELECT ?doc (SAMPLE(?l) AS ?label) WHERE { ?doc a rico:Record ; rdfs:label ?l } GROUP BY ?doc ORDER BY ?label ?doc
 """
 
 
@@ -160,6 +164,7 @@ def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
         LABELS: index.best,
         NAMES: names_json(NameIndex.load(store, index, base_iri)),
         NETWORK_ACTORS: actors_json(network, base_iri),
+        NETWORK_ALL: drawn_json(network, base_iri),
         NETWORK: network_rows(network),
         TIMELINE: timeline,
     }

@@ -185,7 +185,8 @@ class Timeline:
                 "flags": sorted(item.flags),
             }
 
-        ordered = sorted(self.items.values(), key=lambda i: (GROUPS.index(i.group), i.start or "", i.order or 0))
+        # The IRI last: ties would otherwise follow the store's order of rows, which differs between stores.
+        ordered = sorted(self.items.values(), key=lambda i: (GROUPS.index(i.group), i.start or "", i.order or 0, i.iri))
         return {
             "groups": [{"id": g, "label": self.group_names[g]} for g in GROUPS],
             "items": [describe(i) for i in ordered if i.dated],

@@ -21,14 +21,19 @@ from histgraph.present.network import (
     ACTOR_KINDS,
     KIND_STYLES,
     KINDS,
-    MAX_DRAWN,
     MODALITIES,
     Network,
     actors_json,
-    bounded,
+    drawn_json,
     extract_network,
 )
-from histgraph.present.page_summaries import NETWORK, NETWORK_ACTORS, TIMELINE, network_from_rows
+from histgraph.present.page_summaries import (
+    NETWORK,
+    NETWORK_ACTORS,
+    NETWORK_ALL,
+    TIMELINE,
+    network_from_rows,
+)
 from histgraph.present.timeline import by_date, extract_timeline, timeline_page, timeline_pages
 from histgraph.store.layout import read_page_file
 from histgraph.web.client_input import choices, web_iri, whole_number
@@ -118,25 +123,13 @@ def _drawn(focus: str | None, depth: int, view: str) -> dict[str, Any]:
     """What the picture draws: one actor's neighbourhood, the actors' view, or every kind (bounded)."""
     if not focus and view == "actors":
         return _actors()  # the build's, without reading the whole network
-    if not focus:  # every kind: the same picture for everyone, cut from the whole network once per build
-        return get_context().cached("views-network-all", lambda: _drawn_from(focus, depth))
-    return _drawn_from(focus, depth)
-
-
-def _drawn_from(focus: str | None, depth: int) -> dict[str, Any]:
-    """One entity's neighbourhood, or (no focus) every kind, bounded to what can be drawn."""
-    graph, base = _network(), get_context().settings.base_iri
-    if focus:
-        part, total = bounded(graph.neighbourhood(focus, depth), MAX_DRAWN, keep=focus)
-        data = part.to_json(base, focus=focus)
-    else:
-        part, total = bounded(graph, MAX_DRAWN)
-        data = part.to_json(base)
-    data["view"] = "all"
-    data["total_nodes"] = total
-    if total > len(part.nodes):
-        data["note"] = f"showing {len(part.nodes)} of {total} things, grown from the best-connected"
-    return data
+    context = get_context()
+    if not focus:  # every kind: the same picture for everyone, the build's (reading the whole network took seconds)
+        built = page_file(NETWORK_ALL)
+        if isinstance(built, dict):
+            return built
+        return context.cached("views-network-all", lambda: drawn_json(_network(), context.settings.base_iri))
+    return drawn_json(_network(), context.settings.base_iri, focus, depth)
 
 
 def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -155,8 +148,8 @@ def network() -> str:
     """The network page: who dealt with whom (default), every kind (``?view=all``), or one entity's
     neighbourhood (``?focus=IRI`` or ``?name=``, with ``?depth=``); never more than it can draw legibly."""
     focus, depth, view = _focus_iri(), _depth(), _view()
-    # The whole network only for a focus or every kind: the default view is the build's.
-    graph = _network() if focus or view != "actors" else Network()
+    # The whole network only for a focus: the actors' view and every kind are the build's.
+    graph = _network() if focus else Network()
     if focus == "":
         data = Network().to_json(get_context().settings.base_iri)
         src = None
