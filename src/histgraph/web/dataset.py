@@ -26,6 +26,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 from histgraph.atomic_files import replacing, write_atomically
 from histgraph.present import ontology_docs
 from histgraph.present.page_summaries import counts_from_json
+from histgraph.present.report_pages import PagedReport, paged_report
 from histgraph.present.site_paths import site_path
 from histgraph.present.void import DUMPS, DatasetCounts, dataset_counts, void_graph
 from histgraph.store.layout import REPORT_JSON, STATE, read_quads, write_dump
@@ -33,7 +34,8 @@ from histgraph.timestamps import utc_timestamp
 from histgraph.validation.report import read_described
 from histgraph.vocab import PREFIXES
 from histgraph.web import representations as rep
-from histgraph.web.browse import kind_counts, kind_members
+from histgraph.web.browse import PAGE_SIZE, kind_counts, kind_members
+from histgraph.web.client_input import whole_number
 from histgraph.web.context import get_context
 from histgraph.web.page_data import base_iri, build_folder, cache_folder, labels, page_summary
 
@@ -153,12 +155,25 @@ def ontology_turtle() -> Response:
     return send_file(path, mimetype="text/turtle", max_age=3600)
 
 
+def _paged_report(folder: Path) -> PagedReport | None:
+    """The build's report.json ready to page, read once per build (at 10,000 documents it is megabytes of JSON)."""
+    def make() -> PagedReport | None:
+        described = read_described(folder / REPORT_JSON)
+        return paged_report(described) if described is not None else None
+
+    return get_context().cached("report-pages", make)
+
+
 @blueprint.route("/report")
 def report() -> str:
-    """The SHACL validation report of the build being served, grouped for reading."""
+    """The SHACL validation report of the build being served: its counts, and one page of its findings, grouped."""
     folder = build_folder()
-    described = read_described(folder / REPORT_JSON) if folder is not None else None
-    return render_template("dataset-report.html", remote=folder is None, report=described, labels=labels())
+    paged = _paged_report(folder) if folder is not None else None
+    # As /documents/: a page number that is not one is a 400, past the last page shows the last.
+    page = min(whole_number("page", 1), paged.pages(PAGE_SIZE) if paged is not None else 1)
+    documents = paged.page(page, PAGE_SIZE) if paged is not None else []
+    return render_template("dataset-report.html", remote=folder is None, report=paged, documents=documents,
+                           page=page, page_size=PAGE_SIZE, labels=labels())
 
 
 @blueprint.route("/report.ttl")
