@@ -46,6 +46,7 @@ SCRIPTS: dict[str, list[str]] = {
     "cache_growth.py": ["--quick"],
     "page_weight.py": ["--quick"],
     "scale_pages.py": ["--quick"],
+    "named_query_pages.py": ["--quick"],
     "suggest_quality.py": ["--data", str(HERE.parent / "data")],  # the cable only: quick as it is
 }
 #: Arguments of a full run (empty: the script's defaults).

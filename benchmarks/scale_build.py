@@ -158,14 +158,19 @@ class StageClock:
 
 def staged_build(project: Path, build_dir: Path, validator: str) -> str:
     """One cold full build in this process, timed stage by stage; the Markdown table."""
+    from functools import partial
+
     from histgraph.build.pipeline import build
+    from histgraph.cli.build import write_reading_aids
     from histgraph.config import load_settings
 
     if build_dir.exists():
         shutil.rmtree(build_dir)
     settings = load_settings({"project_dir": project, "build_dir": build_dir, "validator": validator}, environ={})
     clock = StageClock()
-    result = build(settings, progress=clock, incremental=False)
+    # As `histgraph build` does it, the pages' summaries and the stored answers included.
+    result = build(settings, progress=clock, incremental=False,
+                   pages=partial(write_reading_aids, settings.queries_dir))
     return clock.table() + f"\n\nvalidation: {result.summary.get('validation')}"
 
 

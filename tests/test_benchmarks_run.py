@@ -119,6 +119,18 @@ def test_page_benchmark_asks_every_kind_of_page_of_a_summed_up_build(quick_run) 
     assert all(page["status"] == 200 and page["bytes"] > 0 for page in pages.values()), pages
 
 
+def test_named_query_benchmark_pages_every_whole_list(quick_run) -> None:  # type: ignore[no-untyped-def]
+    """Protects benchmarks/named_query_pages.py (issue #18 goal 1): every whole list's first page answers 200 on a
+    fresh server, with its total, and the run covers every SELECT query that needs no parameter."""
+    from histgraph.endpoint.named_queries import load_queries
+
+    rows = quick_run["named_query_pages.py"]["summary"]["queries"]
+    lists = {n for n, q in load_queries(ROOT / "queries").items()
+             if q.kind == "SELECT" and not any(p.required for p in q.params)}
+    assert {r["query"] for r in rows} == lists
+    assert all(r["status"] == 200 and r["total"] is not None for r in rows), rows
+
+
 def test_every_python_file_in_benchmarks_is_a_listed_script_or_module() -> None:
     """Protects goal 4: a new benchmark script is run by run_all.py, or it is named as a module on purpose."""
     assert unregistered() == []
