@@ -107,15 +107,18 @@ def counts_from_json(data: dict[str, Any]) -> DatasetCounts:
 
 
 def names_json(names: NameIndex) -> dict[str, Any]:
-    """The name index as JSON (read back by :func:`names_from_json`)."""
-    return {"entries": names.entries,
+    """The name index as JSON (read back by :func:`names_from_json`): names already folded and grouped,
+    so that reading it back neither folds nor sorts, and keeps the lists as read."""
+    return {"folded": names.folded, "named": names.named,
             "sources": [[iri, name, list(found)] for (iri, name), found in sorted(names.sources.items())]}
 
 
 def names_from_json(data: dict[str, Any], labels: LabelIndex, base_iri: str) -> NameIndex:
-    """The name index written by :func:`names_json`."""
-    return NameIndex([tuple(e) for e in data["entries"]], labels, base_iri,
-                     {(iri, name): tuple(found) for iri, name, found in data["sources"]})
+    """The name index written by :func:`names_json` (or, from an older build, as ``entries`` rows)."""
+    sources = {(iri, name): tuple(found) for iri, name, found in data["sources"]}
+    if "entries" in data:
+        return NameIndex.from_entries((tuple(e) for e in data["entries"]), labels, base_iri, sources)
+    return NameIndex(data["folded"], data["named"], labels, base_iri, sources)
 
 
 def network_rows(network: Network) -> dict[str, Any]:
