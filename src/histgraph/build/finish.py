@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from histgraph.build.freed_memory import release_freed_memory
 from histgraph.build.parts import PartMeta, trig_header
 from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.state import about_entries, build_id, essentials
@@ -137,6 +138,7 @@ def write_build(plan: Plan, metas: list[PartMeta], summary: dict[str, Any], repo
         }
         (staging / STATE).write_text(json.dumps(state, separators=(",", ":")) + "\n")
         if plan.pages is not None:  # from the finished store, listed in the manifest with the rest
+            release_freed_memory()  # the pages' stage holds a copy of the data: not on top of freed heap
             plan.tick.stage("summing up for the pages", 1)
             plan.pages(staging, plan.settings.base_iri)
             plan.tick.advance()

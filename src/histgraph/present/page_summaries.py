@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,31 +149,40 @@ def timeline_range(timeline: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def page_summaries(store: Store, base_iri: str) -> dict[str, object]:
-    """Every page file of the store's data: file name -> JSON value (see the module's docstring)."""
+def page_summaries(store: Store, base_iri: str) -> Iterator[tuple[str, object]]:
+    """Every page file of the store's data, as (file name, JSON value), one at a time (see the module's docstring).
+
+    One at a time so that each is written and let go before the next is computed: at
+    10,000 documents the network, the timeline and the name index together held about
+    a gigabyte, on top of the build's copy of the data in memory.
+    """
     index = LabelIndex.load(store)
+    yield LABELS, index.best
     members = browse_members(store, index, base_iri)
-    docs = documents(store)
+    kinds = kind_counts(members)
+    for kind, rows in members.items():
+        yield browse_file(kind), rows
+    del members
+    yield NAMES, names_json(NameIndex.load(store, index, base_iri))
+    del index
     network = extract_network(store)
+    network_size = {"nodes": len(network.nodes), "edges": len(network.edges)}
+    yield NETWORK_ACTORS, actors_json(network, base_iri)
+    yield NETWORK_ALL, drawn_json(network, base_iri)
+    yield NETWORK, network_rows(network)
+    del network
     timeline = extract_timeline(store).to_json(base_iri)
-    summary = {
-        "kinds": kind_counts(members),
+    timeline_size = timeline_range(timeline)
+    yield TIMELINE, timeline
+    del timeline
+    docs = documents(store)
+    yield SUMMARY, {
+        "kinds": kinds,
         "dataset": counts_json(dataset_counts(store, base_iri)),
         "documents": {"total": len(docs), "first": docs[:HOME_DOCUMENTS]},
-        "network": {"nodes": len(network.nodes), "edges": len(network.edges)},
-        "timeline": timeline_range(timeline),
+        "network": network_size,
+        "timeline": timeline_size,
     }
-    files: dict[str, object] = {
-        SUMMARY: summary,
-        LABELS: index.best,
-        NAMES: names_json(NameIndex.load(store, index, base_iri)),
-        NETWORK_ACTORS: actors_json(network, base_iri),
-        NETWORK_ALL: drawn_json(network, base_iri),
-        NETWORK: network_rows(network),
-        TIMELINE: timeline,
-    }
-    files.update({browse_file(kind): rows for kind, rows in members.items()})
-    return files
 
 
 def write_page_summaries(folder: Path, base_iri: str, store: EmbeddedStore | None = None) -> list[str]:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,18 +120,22 @@ def add_to_manifest(folder: Path, names: list[str]) -> None:
 # -- the pages' summaries -------------------------------------------------------------
 
 
-def write_page_files(folder: Path, files: dict[str, object]) -> list[str]:
-    """Write ``files`` (name -> JSON value) under the build's :data:`PAGES_DIR`; their names in the build.
+def write_page_files(folder: Path, files: Iterable[tuple[str, object]]) -> list[str]:
+    """Write ``files`` (name, JSON value) under the build's :data:`PAGES_DIR`, each as it comes; their names, sorted.
 
     Deterministic: keys sorted, no spaces, so the same build writes the same bytes.
+    A value is let go once written (a generator may compute the next in its place).
     """
     written = []
-    for name, value in sorted(files.items()):
+    for name, value in files:
         path = folder / PAGES_DIR / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        del value
+        write_atomically(path, text + "\n")
+        del text
         written.append(f"{PAGES_DIR}/{name}")
-    return written
+    return sorted(written)
 
 
 def read_page_file(folder: Path | None, name: str) -> Any:
