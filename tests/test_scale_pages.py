@@ -39,11 +39,13 @@ from histgraph.present.page_summaries import (
     NETWORK,
     NETWORK_ALL,
     SUMMARY,
+    TEXTS,
     browse_members,
     names_from_json,
     network_from_rows,
     write_page_summaries,
 )
+from histgraph.present.text_search import TextIndex, text_rows
 from histgraph.present.timeline import PAGE_SIZE as TIMELINE_PAGE
 from histgraph.present.timeline import extract_timeline
 from histgraph.present.void import dataset_counts
@@ -183,6 +185,11 @@ def test_pages_say_what_the_build_summed_up_and_the_store_agrees(archive) -> Non
     assert page["total"] == {"items": len(timeline["items"]), "undated": len(timeline["undated"]),
                              "flags": len(timeline["flags"])}
     assert json.loads((folder / PAGES_DIR / "timeline.json").read_text()) == json.loads(json.dumps(timeline))
+    # The text search's rows are the build's, and searching them finds what searching the store finds.
+    rows = text_rows(store, BASE)
+    assert [tuple(r) for r in json.loads((folder / PAGES_DIR / TEXTS).read_text())] == rows
+    found = TextIndex.from_texts(rows).search("Ashgrove", 50)
+    assert found and found == TextIndex.load(store, BASE).search("Ashgrove", 50)
     assert not verify_manifest(folder)
     listed = json.loads((folder / MANIFEST).read_text())
     files = {str(path.relative_to(folder)) for path in (folder / PAGES_DIR).rglob("*.json")}

@@ -21,7 +21,9 @@ The files, JSON written deterministically by :func:`histgraph.store.layout.write
   from the best-connected), so that view does not read the whole network;
 * ``network.json``: the whole network, nodes and edges as rows (:func:`network_rows`), read
   instead of the two queries of :func:`extract_network` when a page draws a focus;
-* ``timeline.json``: the whole timeline, which the timeline page shows a page at a time.
+* ``timeline.json``: the whole timeline, which the timeline page shows a page at a time;
+* ``texts.json``: every document's texts (:func:`histgraph.present.text_search.text_rows`), which the
+  text search indexes.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from histgraph.present.network import (
     drawn_json,
     extract_network,
 )
+from histgraph.present.text_search import text_rows
 from histgraph.present.timeline import extract_timeline
 from histgraph.present.void import DatasetCounts, dataset_counts
 from histgraph.store import EmbeddedStore, SelectStore, Store
@@ -56,6 +59,7 @@ NAMES = "names.json"
 NETWORK_ACTORS = "network-actors.json"
 NETWORK = "network.json"
 NETWORK_ALL = "network-all.json"
+TEXTS = "texts.json"
 TIMELINE = "timeline.json"
 #: The documents the home page names; the rest are on the list of documents.
 HOME_DOCUMENTS = 20
@@ -175,6 +179,7 @@ def page_summaries(store: Store, base_iri: str) -> Iterator[tuple[str, object]]:
     timeline_size = timeline_range(timeline)
     yield TIMELINE, timeline
     del timeline
+    yield TEXTS, text_rows(store, base_iri)
     docs = documents(store)
     yield SUMMARY, {
         "kinds": kinds,

@@ -72,6 +72,17 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() and ord(ch) < 0x2E80
 
 
+def text_rows(store: SelectStore, base_iri: str) -> list[tuple[str, str, str | None, str]]:
+    """Every document's texts as ``(text IRI, document IRI, language, content)``, what :meth:`TextIndex.from_texts` takes.
+
+    The build writes them into its ``pages/`` (reading them from the store took
+    seconds on a fresh server at 10,000 documents).
+    """
+    rows = store.select(ALL_TEXTS, {"prefix": Literal(base_iri + "id/document/")})
+    return sorted((str(r["text"]), str(r["document"]), str(r["language"]) if "language" in r else None,
+                   str(r["content"])) for r in rows)
+
+
 @dataclass(frozen=True)
 class Passage:
     """Where a query was found: the document, the offsets of the match, and the words around it."""
@@ -119,11 +130,7 @@ class TextIndex:
     @classmethod
     def load(cls, store: SelectStore, base_iri: str) -> TextIndex:
         """Read every document's texts (one query)."""
-        rows = store.select(ALL_TEXTS, {"prefix": Literal(base_iri + "id/document/")})
-        return cls.from_texts(
-            (str(r["text"]), str(r["document"]), str(r["language"]) if "language" in r else None, str(r["content"]))
-            for r in rows
-        )
+        return cls.from_texts(text_rows(store, base_iri))
 
     def search(self, query: str, limit: int = 20) -> list[Passage]:
         """Up to ``limit`` passages where ``query`` starts a word, in document order."""

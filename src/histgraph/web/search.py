@@ -17,11 +17,13 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
+from histgraph.present.page_summaries import TEXTS
 from histgraph.present.site_paths import local_href, site_path
 from histgraph.present.text_search import TextIndex
+from histgraph.store.layout import read_page_file
 from histgraph.web.context import get_context
-from histgraph.web.page_data import base_iri, built_labels, built_names
-from histgraph.web.timed_store import cached_index
+from histgraph.web.page_data import base_iri, build_folder, built_labels, built_names
+from histgraph.web.timed_store import TimedStore, cached_index
 
 blueprint = Blueprint("search", __name__)
 
@@ -44,7 +46,12 @@ def names() -> NameIndex:
 def texts() -> TextIndex:
     """The word index of every document's text in the build being served (once per build)."""
     base = get_context().settings.base_iri
-    return cached_index("texts", lambda store: TextIndex.load(store, base))
+
+    def make(store: TimedStore) -> TextIndex:
+        rows = read_page_file(build_folder(), TEXTS)  # the build's, else read from the store
+        return TextIndex.load(store, base) if rows is None else TextIndex.from_texts(map(tuple, rows))
+
+    return cached_index("texts", make)
 
 
 def _query() -> str:
