@@ -156,7 +156,8 @@ def write(result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], job
 # --- SELECT writers --------------------------------------------------------------
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
+def json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
+    """A pyoxigraph term as a term of SPARQL 1.1 JSON results (a plain string has no datatype)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -171,9 +172,9 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
     return {
         "type": "triple",
         "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
+            "subject": json_term(term.subject),
+            "predicate": json_term(term.predicate),
+            "object": json_term(term.object),
         },
     }
 
@@ -183,7 +184,7 @@ def _json(variables: list[str], rows: Sequence[ox.QuerySolution | Row], truncate
     if truncated:
         head["link"] = [TRUNCATION_LINK]
     bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row, strict=False) if term is not None}
+        {name: json_term(term) for name, term in zip(variables, row, strict=False) if term is not None}
         for row in rows
     ]
     payload: dict[str, object] = {"head": head}
@@ -337,6 +338,6 @@ def write_table(variables: Sequence[str], rows: Iterable[Row], width: int = 60) 
     return "\n".join([line, rule, *body, f"({len(grid)} row{'s' if len(grid) != 1 else ''})"])
 
 __all__ = [
-    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "Row", "Unrepresentable", "answer_cache", "run", "write",
+    "Answer", "BackendFailed", "QueryJob", "QueryTimeout", "Row", "Unrepresentable", "answer_cache", "json_term", "run", "write",
     "write_boolean", "write_select", "write_table",
 ]
