@@ -138,7 +138,13 @@ def write_build(plan: Plan, metas: list[PartMeta], summary: dict[str, Any], repo
         }
         (staging / STATE).write_text(json.dumps(state, separators=(",", ":")) + "\n")
         if plan.pages is not None:  # from the finished store, listed in the manifest with the rest
-            release_freed_memory()  # the pages' stage holds a copy of the data: not on top of freed heap
+            # The pages' stage holds a copy of the data: not on top of what the build no longer
+            # needs. The parts' records (their types: ~1.5 million triples at 10,000 documents)
+            # and the units were written into the state; both callers return right after.
+            del state
+            metas.clear()
+            units.clear()
+            release_freed_memory()  # freed heap back to the system
             plan.tick.stage("summing up for the pages", 1)
             plan.pages(staging, plan.settings.base_iri)
             plan.tick.advance()
