@@ -157,3 +157,31 @@ def test_full_build_reads_a_change_hidden_from_file_times(archive, tmp_path: Pat
     assert trusting.reused  # the change is hidden from size and time
     full = build(_settings(project, build_dir), incremental=False)
     assert not full.reused and any("synthetiq" in q for q in _snapshot(full.path)["dump"])
+
+
+def test_an_incremental_build_is_served_before_its_pages_are_summed_up(archive) -> None:
+    """Protects the issue #8 goal beside issue #18's summaries: a changed document is served before the
+    pages' stage (minutes at 10,000 documents) runs, whose files then join the build and its manifest;
+    a full build writes them before it is served."""
+    from histgraph.cli.build import write_reading_aids
+
+    project, build_dir = archive
+    settings = _settings(project, build_dir)
+    seen: list[tuple[bool, Path]] = []
+
+    def pages(folder: Path, base_iri: str) -> list[str]:
+        seen.append(((build_dir / "current").resolve() == folder.resolve(), folder))
+        return write_reading_aids(settings.queries_dir, folder, base_iri)
+
+    add_document(project)
+    result = build(settings, pages=pages)
+    assert result.incremental and seen == [(True, result.path)]
+    assert verify_manifest(result.path) == []
+    listed = set(json.loads((result.path / "manifest.json").read_text()))
+    assert {"pages/summary.json", "query-answers/events-reported.jsonl"} <= listed
+
+    seen.clear()
+    add_document(project)
+    full = build(settings, pages=pages, incremental=False)
+    assert not full.incremental and seen and not seen[0][0]  # written in staging, before the switch
+    assert "pages/summary.json" in set(json.loads((full.path / "manifest.json").read_text()))

@@ -83,7 +83,11 @@ def build(
         if result is None:
             result = build_full(plan)
         if pages is not None and not (result.path / PAGES_DIR).is_dir():
+            # An incremental or reused build: already served (its pages fall back to reading
+            # the store until then), so the files are added to it, and to its manifest, now.
+            plan.tick.stage("summing up for the pages (the new build is already served)", 1)
             add_to_manifest(result.path, pages(result.path, settings.base_iri))
+            plan.tick.advance()
     # Outside the shared lock: pruning needs it alone (skipped while another build runs).
     prune_caches(settings.builds_root)
     return result

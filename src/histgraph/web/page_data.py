@@ -9,7 +9,7 @@ from typing import Any
 from histgraph.present.label_search import NameIndex
 from histgraph.present.labels import LabelIndex
 from histgraph.present.page_summaries import LABELS, NAMES, SUMMARY, names_from_json
-from histgraph.store.layout import read_page_file
+from histgraph.store.layout import PAGES_DIR, read_page_file
 from histgraph.web.context import get_context
 
 
@@ -32,8 +32,15 @@ def built_names(labels: LabelIndex) -> NameIndex | None:
 
 
 def page_file(name: str) -> object:
-    """A page file the build wrote (:mod:`histgraph.present.page_summaries`), read once per build; None without."""
-    return get_context().cached(f"page-file:{name}", lambda: read_page_file(build_folder(), name))
+    """A page file the build wrote (:mod:`histgraph.present.page_summaries`), read once per build; None without.
+
+    That a file is missing is not kept: an incremental build is served first and
+    writes its page files after, so a later request reads them once they are there.
+    """
+    folder = build_folder()
+    if folder is None or not (folder / PAGES_DIR / name).is_file():
+        return None
+    return get_context().cached(f"page-file:{name}", lambda: read_page_file(folder, name))
 
 
 def page_summary() -> dict[str, Any] | None:
