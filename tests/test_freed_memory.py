@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from histgraph.build.freed_memory import release_freed_memory
+from histgraph.freed_memory import release_freed_memory
 
 
 def _resident_kb() -> int:

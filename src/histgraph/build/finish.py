@@ -14,11 +14,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from histgraph.build.freed_memory import release_freed_memory
 from histgraph.build.parts import PartMeta, trig_header
 from histgraph.build.plan import BuildResult, Plan
 from histgraph.build.state import about_entries, build_id, essentials
 from histgraph.errors import HistgraphError
+from histgraph.freed_memory import release_freed_memory
 from histgraph.store.layout import (
     DERIVED_DUMP,
     DUMP_DIR,
