@@ -199,3 +199,15 @@ def test_network_page_focus_by_name_and_views(cable):
     assert wrong.status_code == 400 and "actors, all" in wrong.get_json()["message"]
     actors = client.get("/network.json", query_string={"view": "actors"}).get_json()
     assert actors["view"] == "actors" and actors["edges"]
+
+
+def test_rows_are_read_one_at_a_time_from_an_embedded_store(store) -> None:
+    """Protects the build's memory (issue #18 goal 2): the network's rows stream from an embedded store, and
+    streaming gives the rows select() gives, in its order."""
+    from histgraph.present.network import EDGES_QUERY, NODES_QUERY
+    from histgraph.store import each_row
+
+    for query in (NODES_QUERY, EDGES_QUERY):
+        rows = each_row(store, query)
+        assert not isinstance(rows, (list, tuple))  # an iterator, not the answer held whole
+        assert list(rows) == list(store.select(query).rows)

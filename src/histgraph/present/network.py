@@ -22,7 +22,7 @@ from rdflib import URIRef
 from histgraph.present.kinds import DRAWINGS
 from histgraph.present.relation_phrases import drawn_phrase
 from histgraph.present.site_paths import site_path
-from histgraph.store import Store
+from histgraph.store import Store, each_row
 from histgraph.vocab import HG, PROV, SCHEMA
 
 #: hg: modality concepts -> the word shown and exported.
@@ -280,7 +280,7 @@ class _NodeRows:
 def _node_rows(store: Store) -> _NodeRows:
     """Every node of a listed kind with its classes, labels, modality, documents and sources."""
     found = _NodeRows()
-    for row in store.select(NODES_QUERY):
+    for row in each_row(store, NODES_QUERY):
         iri = str(row["node"])
         found.classes[iri].add(str(row["class"]))
         if "label" in row:
@@ -299,7 +299,7 @@ def _node_rows(store: Store) -> _NodeRows:
 def _edges(store: Store, found: _NodeRows) -> dict[str, NetworkEdge]:
     """The relations between nodes, by key, worded and pointed the way a reader says them."""
     edges: dict[str, NetworkEdge] = {}
-    for row in store.select(EDGES_QUERY):
+    for row in each_row(store, EDGES_QUERY):
         s, p, o = str(row["s"]), str(row["p"]), str(row["o"])
         if p in NOT_EDGES or p.startswith(NOT_EDGE_NAMESPACES) or s not in found.classes or o not in found.classes:
             continue

@@ -174,6 +174,15 @@ class EmbeddedStore:
         )
         return SelectResult(names, rows)
 
+    def stream(self, query: str, bindings: Bindings | None = None) -> Iterator[dict[str, Identifier]]:
+        """The rows of a SELECT one at a time, as :meth:`select` gives them all: for reading a whole archive."""
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise HistgraphError("stream() needs a SELECT query")
+        names = tuple(v.value for v in result.variables)
+        for solution in result:
+            yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QueryBoolean):
@@ -355,6 +364,17 @@ class RemoteStore:
             for triple in ox.parse(sparql_http.stream_of(reply), _GRAPH_TYPES[reply.media]):
                 graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
+
+
+def each_row(store: SelectStore, query: str, bindings: Bindings | None = None) -> Iterator[dict[str, Identifier]]:
+    """The rows of a SELECT on ``store``, one at a time where the store can stream them (embedded), else all read first.
+
+    Summing up a whole archive joins hundreds of thousands of rows: held together
+    as rdflib terms they were most of the build's memory beside its copy of the data.
+    """
+    if isinstance(store, EmbeddedStore):
+        return store.stream(query, bindings)
+    return iter(store.select(query, bindings).rows)
 
 
 def term_from_json(cell: Mapping[str, str]) -> Identifier:
