@@ -16,13 +16,15 @@ same as comparing the query with every name.
 
 >>> from histgraph.present.labels import LabelIndex
 >>> base = "https://example.org/"
->>> index = NameIndex([(fold(n), n, f"{base}id/person/{i}") for n, i in
+>>> index = NameIndex.from_entries([(fold(n), n, f"{base}id/person/{i}") for n, i in
 ...                    [("Zhou Enlai", "zhou"), ("Chou En-lai", "zhou"), ("Mao Zedong", "mao")]],
 ...                   LabelIndex(best={f"{base}id/person/zhou": "Zhou Enlai"}), base)
 >>> [(m.label, m.matched) for m in index.search("en")]
-[('Zhou Enlai', 'Chou En-lai')]
+[('Zhou Enlai', 'Zhou Enlai')]
 >>> [m.matched for m in index.search("ZEDÓNG")]
 ['Mao Zedong']
+>>> [(m.label, m.matched) for m in index.search("chou")]
+[('Zhou Enlai', 'Chou En-lai')]
 """
 
 from __future__ import annotations
