@@ -155,3 +155,24 @@ def test_pages_are_unbudgeted_when_the_budget_is_off(tmp_path: Path) -> None:
         assert all(client.get("/search?q=Mao").status_code == 200 for _ in range(10))
     finally:
         close_app(app)
+
+
+def test_a_stored_answer_is_charged_like_a_query(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Protects the budget on the stored path (issue #18): a page of a whole list read from the build's stored
+    answer runs no query, yet costs its client a query's token, so the burst buys exactly BURST pages."""
+    from histgraph.endpoint.named_queries import Page, load_queries
+    from histgraph.endpoint.stored_answers import stored_page, write_stored_answers
+
+    project = built_project(tmp_path_factory.mktemp("stored") / "project")
+    folder = (project / "build" / "current").resolve()
+    queries = load_queries(project / "queries")
+    write_stored_answers(folder, queries)
+    assert stored_page(folder, queries["people"], Page()) is not None  # the path under test is the stored one
+    app = create_app({"project_dir": project, "client_rate": 0.001, "client_burst": BURST}, environ={})
+    try:
+        client, me = app.test_client(), fresh_client()
+        headers = {"Accept": "application/sparql-results+json"}
+        assert [client.get("/queries/people", headers=headers, **me).status_code for _ in range(BURST)] == [200] * BURST
+        assert_refused_with_advice(client.get("/queries/people", headers=headers, **me))
+    finally:
+        close_app(app)

@@ -222,11 +222,15 @@ def answer_rows(variables: Sequence[str], rows: Sequence[Row], key: str) -> Resp
     """Rows already computed (a page of a named query's stored answer), negotiated and cacheable as :func:`answer`'s.
 
     ``key`` names the rows within the data's version (for the ETag). Nothing runs,
-    so no query process or budget is involved; the bytes are written by the
-    endpoint's own result writers, as a query process writes them.
+    so no query process is involved (the client's budget is charged as for a
+    query); the bytes are written by the endpoint's own result writers, as a
+    query process writes them.
     """
     context = get_context()
     fmt = choose_format(RESULTS)
+    # Reading a page of a stored answer is cheap, but it is a query's answer: the client's
+    # budget is charged as for one, so no route serves answers outside it.
+    _charge(current_app.extensions["histgraph.gate"], context.settings, None)
     etag = None
     if context.store.version != UNVERSIONED:
         etag = hashlib.sha256(f"{context.store.version}\0{key}\0{fmt.name}".encode()).hexdigest()[:32]
