@@ -25,8 +25,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench_harness import BenchmarkStopped, emit, load_average, main_guard, need
-from scale_pages import quick_project, server
+from bench_harness import emit, load_average, main_guard, need
+from scale_pages import served_project, server
 
 FIRST = 0.2  # seconds: the goal for a first page
 JSON = {"Accept": "application/sparql-results+json"}
@@ -77,13 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.quick:
             args.warm = min(args.warm, 2)
-            project = args.project or quick_project(Path(tmp))
-        elif args.project is None:
-            raise BenchmarkStopped("say which built project to serve: --project DIR (or --quick)")
-        else:
-            project = args.project
-        if not (project / "build" / "current" / "store").is_dir():
-            raise BenchmarkStopped(f"{project} has no build; run `histgraph --project {project} build` first")
+        project = served_project(args.project, args.quick, Path(tmp))
         log, rows = Path(tmp) / "serve.log", []
         for name in whole_lists(project):
             print(f"  {name}", file=sys.stderr, flush=True)

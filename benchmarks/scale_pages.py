@@ -139,6 +139,17 @@ def quick_project(tmp: Path) -> Path:
     return project
 
 
+def served_project(project: Path | None, quick: bool, tmp: Path) -> Path:
+    """The built project to serve: ``project``, or with ``quick`` a generated one under ``tmp``; stops without a build."""
+    if quick:
+        project = project or quick_project(tmp)
+    elif project is None:
+        raise BenchmarkStopped("say which built project to serve: --project DIR (or --quick)")
+    if not (project / "build" / "current" / "store").is_dir():
+        raise BenchmarkStopped(f"{project} has no build; run `histgraph --project {project} build` first")
+    return project
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", type=Path, help="a built project (default with --quick: a generated one)")
@@ -153,14 +164,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.quick:
             args.warm = min(args.warm, 2)
-            project = args.project or quick_project(Path(tmp))
-        elif args.project is None:
-            raise BenchmarkStopped("say which built project to serve: --project DIR (or --quick)")
-        else:
-            project = args.project
+        project = served_project(args.project, args.quick, Path(tmp))
         build = (project / "build" / "current").resolve()
-        if not (build / "store").is_dir():
-            raise BenchmarkStopped(f"{project} has no build; run `histgraph --project {project} build` first")
         summed_up = (build / "pages").is_dir()  # read now: a --quick project goes with the scratch folder
         pages = {**FIXED, **entity_pages(build)}
         if args.only:

@@ -30,13 +30,11 @@ from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
 
 from histgraph.atomic_files import write_atomically
 from histgraph.endpoint.answers import json_term
 from histgraph.endpoint.named_queries import NamedQuery, Page
-from histgraph.store import EmbeddedStore, SelectResult, SelectStore, term_from_json
+from histgraph.store import EmbeddedStore, SelectResult, term_from_json
 
 #: The folder of a build holding the stored answers, one file per query.
 ANSWERS_DIR = "query-answers"
@@ -47,23 +45,6 @@ Cell = dict[str, str]
 def fingerprint(query: NamedQuery) -> str:
     """The SHA-256 of the query's text: an answer is used only for the text it was computed from."""
     return hashlib.sha256(query.text.encode("utf-8")).hexdigest()
-
-
-def _cell(term: Identifier | None) -> Cell | None:
-    """A term as a cell of SPARQL 1.1 JSON results (read back with :func:`term_from_json`); None for unbound."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    cell = {"type": "literal", "value": str(term)}
-    if term.language:
-        cell["xml:lang"] = term.language
-    elif term.datatype is not None:
-        cell["datatype"] = str(term.datatype)
-    return cell
 
 
 def _native(cell: Cell | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
@@ -86,7 +67,7 @@ def storable(query: NamedQuery) -> bool:
     return query.kind == "SELECT" and not any(p.required for p in query.params)
 
 
-def write_stored_answers(folder: Path, queries: Mapping[str, NamedQuery], store: SelectStore | None = None) -> list[str]:
+def write_stored_answers(folder: Path, queries: Mapping[str, NamedQuery], store: EmbeddedStore | None = None) -> list[str]:
     """Write the whole answer of every storable query into the build at ``folder``; the files' names in the build.
 
     ``store`` is the build's data (by default its store on disk; ``histgraph build``
@@ -107,19 +88,16 @@ def write_stored_answers(folder: Path, queries: Mapping[str, NamedQuery], store:
     return written
 
 
-def _answer(store: SelectStore, query: NamedQuery) -> tuple[list[str], Iterator[list[Cell | None]]]:
-    """The query's variables and its rows as cells, streamed from pyoxigraph when the store is embedded.
+def _answer(store: EmbeddedStore, query: NamedQuery) -> tuple[list[str], Iterator[list[Cell | None]]]:
+    """The query's variables and its rows as cells, streamed from pyoxigraph.
 
     Streaming skips making rdflib terms of every cell (at 10,000 documents the
     largest answers have 30,000 rows of 20 columns, held whole by ``select``).
     """
-    if isinstance(store, EmbeddedStore):
-        solutions = store.native.query(query.text, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)  # storable() admits SELECT queries only
-        names = [v.value for v in solutions.variables]
-        return names, ([_stored_cell(s[n]) for n in names] for s in solutions)
-    result = store.select(query.text)
-    return list(result.variables), ([_cell(row.get(v)) for v in result.variables] for row in result.rows)
+    solutions = store.native.query(query.text, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)  # storable() admits SELECT queries only
+    names = [v.value for v in solutions.variables]
+    return names, ([_stored_cell(s[n]) for n in names] for s in solutions)
 
 
 def _stored_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Cell | None:
